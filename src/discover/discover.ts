@@ -1,0 +1,130 @@
+// Finds the Python files to analyse: explicit files, folders walked with .gitignore honoured, and globs.
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, existsSync } from 'node:fs';
+import { join, relative, resolve, sep, dirname } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { globSync, isDynamicPattern } from 'tinyglobby';
+
+export const DEFAULT_EXCLUDES = [
+  '.git', '.hg', '.svn', '.venv', 'venv', '.env', 'env', '.tox', '.nox', 'node_modules', '__pycache__', 'build', 'dist',
+  '.mypy_cache', '.pytest_cache', '.ruff_cache', '.clawperf', 'site-packages', '.eggs', '*.egg-info',
+];
+
+export interface Discovery {
+  /** Absolute paths of the files to analyse, sorted, without duplicates. */
+  files: string[];
+  /** One line each: a path that does not exist, a folder that could not be read, a symlink loop. */
+  warnings: string[];
+  /** Explicit paths that do not exist (a usage error: exit 2). */
+  missing: string[];
+}
+
+export interface DiscoverOptions {
+  exclude?: string[];
+  /** Honour .gitignore files (default true). */
+  gitignore?: boolean;
+  cwd?: string;
+}
+
+/** .gitignore rules from the folder and its parents up to the repository root. */
+function gitignoreFor(dir: string, cache: Map<string, { ig: Ignore; base: string }[]>): { ig: Ignore; base: string }[] {
+  const cached = cache.get(dir);
+  if (cached) return cached;
+  const parent = dirname(dir);
+  const inherited = parent !== dir && !existsSync(join(dir, '.git')) ? gitignoreFor(parent, cache) : [];
+  const own: { ig: Ignore; base: string }[] = [];
+  try {
+    const text = readFileSync(join(dir, '.gitignore'), 'utf8');
+    own.push({ ig: ignore().add(text), base: dir });
+  } catch {
+    // no .gitignore here
+  }
+  const result = [...inherited, ...own];
+  cache.set(dir, result);
+  return result;
+}
+
+function ignoredByGit(path: string, isDir: boolean, rules: { ig: Ignore; base: string }[]): boolean {
+  return rules.some(({ ig, base }) => {
+    const rel = relative(base, path).split(sep).join('/');
+    return rel !== '' && !rel.startsWith('..') && ig.ignores(isDir ? `${rel}/` : rel);
+  });
+}
+
+export function discover(paths: string[], options: DiscoverOptions = {}): Discovery {
+  const cwd = options.cwd ?? process.cwd();
+  const excludes = ignore().add([...DEFAULT_EXCLUDES, ...(options.exclude ?? [])]);
+  const useGitignore = options.gitignore ?? true;
+  const gitCache = new Map<string, { ig: Ignore; base: string }[]>();
+  const files = new Set<string>();
+  const warnings: string[] = [];
+  const missing: string[] = [];
+  const visited = new Set<string>();
+
+  const excluded = (path: string, isDir: boolean) => {
+    const rel = relative(cwd, path).split(sep).join('/');
+    const name = path.split(sep).pop() ?? '';
+    return excludes.ignores(isDir ? `${name}/` : name) || (rel && !rel.startsWith('..') && excludes.ignores(isDir ? `${rel}/` : rel));
+  };
+
+  const walk = (dir: string) => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch (error) {
+      warnings.push(`${relative(cwd, dir) || '.'}: cannot resolve folder (${(error as NodeJS.ErrnoException).code ?? 'error'}), skipped`);
+      return;
+    }
+    if (visited.has(real)) {
+      warnings.push(`${relative(cwd, dir)}: symlink loop or repeated folder, skipped`);
+      return;
+    }
+    visited.add(real);
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      warnings.push(`${relative(cwd, dir) || '.'}: cannot read folder (${(error as NodeJS.ErrnoException).code ?? 'error'}), skipped`);
+      return;
+    }
+    const gitRules = useGitignore ? gitignoreFor(dir, gitCache) : [];
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = statSync(path);
+          isDir = target.isDirectory();
+          isFile = target.isFile();
+        } catch {
+          warnings.push(`${relative(cwd, path)}: broken symlink, skipped`);
+          continue;
+        }
+      }
+      if (excluded(path, isDir) || (useGitignore && ignoredByGit(path, isDir, gitRules))) continue;
+      if (isDir) walk(path);
+      else if (isFile && entry.name.endsWith('.py')) files.add(path);
+    }
+  };
+
+  for (const raw of paths) {
+    if (isDynamicPattern(raw)) {
+      const matched = globSync(raw, { cwd, absolute: true, onlyFiles: true, ignore: DEFAULT_EXCLUDES.map((e) => `**/${e}/**`) });
+      if (matched.length === 0) warnings.push(`${raw}: no file matches this pattern`);
+      for (const path of matched) if (path.endsWith('.py')) files.add(resolve(path));
+      continue;
+    }
+    const path = resolve(cwd, raw);
+    let stat;
+    try {
+      stat = lstatSync(path);
+      if (stat.isSymbolicLink()) stat = statSync(path);
+    } catch {
+      missing.push(raw);
+      continue;
+    }
+    if (stat.isDirectory()) walk(path);
+    else files.add(path); // an explicit file is analysed whatever its name
+  }
+  return { files: [...files].sort(), warnings, missing };
+}

@@ -1,0 +1,49 @@
+// Sums of the impact model over all findings: what one agent costs and what N agents cost.
+import type { Finding } from '../rules/types.js';
+import { budgetOf, effectiveCost, type Range, type ResourceBudget } from './price.js';
+import type { UnitCost, UnitId } from './types.js';
+
+/** RSS of an idle CPython 3.11 process with json, os, http.server, subprocess, threading imported (20.6 MB measured here from /proc/self/status). */
+export const BASE_PROCESS_MB = 20;
+/** Extra RSS of `import requests` (29.1 MB with it, measured the same way). */
+export const REQUESTS_IMPORT_MB = 8;
+
+export function emptyBudget(): ResourceBudget {
+  return { cores: { low: 0, high: 0 }, diskOps: 0, fsyncs: 0, processes: 0, fds: 0, memoryMB: 0, tcpConnections: 0, timeWait: 0, threads: 0, operations: 0 };
+}
+
+export function addBudgets(a: ResourceBudget, b: ResourceBudget): ResourceBudget {
+  return {
+    cores: { low: a.cores.low + b.cores.low, high: a.cores.high + b.cores.high },
+    diskOps: a.diskOps + b.diskOps, fsyncs: a.fsyncs + b.fsyncs, processes: a.processes + b.processes, fds: a.fds + b.fds,
+    memoryMB: a.memoryMB + b.memoryMB, tcpConnections: a.tcpConnections + b.tcpConnections, timeWait: a.timeWait + b.timeWait,
+    threads: a.threads + b.threads, operations: a.operations + b.operations,
+  };
+}
+
+export interface Totals {
+  agents: number;
+  perAgent: ResourceBudget;
+  total: ResourceBudget;
+  /** Memory one agent process holds: interpreter baseline + imports + what the findings keep. */
+  memoryPerAgentMB: Range;
+  growth: 'linear' | 'quadratic';
+}
+
+/** The budget of all findings at `agents` (quadratic findings grow with N²). */
+export function budgetAt(findings: Finding[], agents: number, costs: Record<UnitId, UnitCost>, which: 'current' | 'expected' = 'current'): ResourceBudget {
+  return findings.reduce((sum, f) => addBudgets(sum, budgetOf(effectiveCost(f), agents, costs, which)), emptyBudget());
+}
+
+export function computeTotals(findings: Finding[], agents: number, costs: Record<UnitId, UnitCost>, importsRequests: boolean): Totals {
+  const perAgent = budgetAt(findings, 1, costs);
+  const total = budgetAt(findings, agents, costs);
+  const base = BASE_PROCESS_MB + (importsRequests ? REQUESTS_IMPORT_MB : 0);
+  // Process baseline memory is part of the budget too: every agent is a Python process.
+  total.memoryMB += base * agents;
+  return {
+    agents, perAgent, total,
+    memoryPerAgentMB: { low: base + perAgent.memoryMB, high: base + perAgent.memoryMB },
+    growth: findings.some((f) => f.cost.growth === 'quadratic') ? 'quadratic' : 'linear',
+  };
+}

@@ -1,0 +1,273 @@
+// Links file models into the project model: the call graph across modules, which loops poll (and how
+// often), and the hot-path context of every call site (DESIGN.md "Hot-path contexts").
+import type { CallSite, Context, FileModel, FunctionInfo, LoopInfo, PollInfo, ProjectModel } from './types.js';
+
+/** Handler base classes of http.server / socketserver whose methods run once per request. */
+const HANDLER_BASES = [
+  'http.server.BaseHTTPRequestHandler', 'http.server.SimpleHTTPRequestHandler', 'http.server.CGIHTTPRequestHandler',
+  'BaseHTTPServer.BaseHTTPRequestHandler', 'SimpleHTTPServer.SimpleHTTPRequestHandler',
+  'socketserver.BaseRequestHandler', 'socketserver.StreamRequestHandler', 'socketserver.DatagramRequestHandler',
+  'SocketServer.BaseRequestHandler', 'SocketServer.StreamRequestHandler',
+];
+const HANDLER_METHOD = /^(do_[A-Z]+|handle|handle_one_request)$/;
+
+/** Calls that make a loop wait between iterations, with the argument that holds the interval. */
+export function sleepInterval(call: CallSite): { text: string; seconds?: number; source: PollInfo['intervalSource'] } | undefined {
+  const valueOf = (index: number, keyword?: string) => {
+    const arg = call.args.find((a) => a.name === keyword && keyword) ?? call.args.filter((a) => !a.name)[index];
+    if (!arg) return undefined;
+    const value = arg.expr.value;
+    const seconds = value.kind === 'number' ? value.value : value.kind === 'string' && !Number.isNaN(Number(value.value)) ? Number(value.value) : undefined;
+    const source = value.kind === 'number' || value.kind === 'string'
+      ? value.source === 'environment' ? 'environment' : value.source ? 'constant' : arg.expr.type === 'identifier' || arg.expr.type === 'attribute' ? 'constant' : 'literal'
+      : 'unknown';
+    return { text: arg.expr.text, seconds, source: source as PollInfo['intervalSource'] };
+  };
+  if (call.callee === 'time.sleep') return valueOf(0) ?? { text: '?', source: 'unknown' };
+  if (call.callee === 'select.select') return valueOf(3, 'timeout');
+  // Event.wait(timeout) / Condition.wait(timeout): a sleep that can be interrupted, still a poll interval.
+  if (call.method === 'wait' && call.receiverType !== 'subprocess.Popen' && call.args.length > 0) {
+    const interval = valueOf(0, 'timeout');
+    if (interval && (interval.seconds !== undefined || /interval|poll|timeout|delay|sleep|period|wait/i.test(interval.text))) return interval;
+  }
+  return undefined;
+}
+
+function isSleep(call: CallSite): boolean {
+  return sleepInterval(call) !== undefined;
+}
+
+/** Back-off: the variable passed to sleep is grown inside the loop (`delay = min(delay * 2, MAX)`, `delay *= 2`). */
+function hasBackoff(file: FileModel, loop: LoopInfo, intervalText: string): boolean {
+  if (!/^[\w.]+$/.test(intervalText)) return /\*\*|min\(|backoff/i.test(intervalText);
+  return file.assignments.some((a) =>
+    a.target === intervalText && a.loopIds.includes(loop.id) &&
+    (a.augmented === '*=' || a.augmented === '+=' || /\*|min\(|\+/.test(a.value.text)));
+}
+
+/**
+ * `for attempt in range(3): ... sleep(...)` retries a few times and stops: not a poll loop.
+ * `for _ in itertools.count()` or a range of hundreds of iterations keeps polling.
+ */
+function isBoundedRetry(loop: LoopInfo): boolean {
+  if (loop.kind !== 'for') return false;
+  const iterable = loop.iterableText?.replace(/\s+/g, '') ?? '';
+  if (/^(itertools\.)?count\(|^iter\(/.test(iterable)) return false;
+  const range = /^range\((?:\d+,)?(\d+)\)$/.exec(iterable);
+  if (range) return Number(range[1]) < 100;
+  // Any other finite iterable (a list of items, a range of a variable) is walked once, not polled forever.
+  return true;
+}
+
+interface Edge {
+  from: CallSite;
+  fromFile: FileModel;
+  to: string; // function id
+  /** Thread targets start a new entry point: their own loops set their contexts. */
+  entryPoint: boolean;
+}
+
+function indexFunctions(files: FileModel[]): ProjectModel['functionsById'] {
+  const byId = new Map<string, { file: FileModel; fn: FunctionInfo }>();
+  for (const file of files) for (const fn of file.functions.values()) byId.set(fn.id, { file, fn });
+  return byId;
+}
+
+/** Maps a resolved dotted callee (`pkg.worker.process`, `pkg.worker.Worker.run`) to a project function id. */
+function resolver(files: FileModel[], functionsById: ProjectModel['functionsById']) {
+  const byDotted = new Map<string, string>();
+  const classes = new Map<string, { file: FileModel; qualname: string; bases: string[] }>();
+  for (const file of files) {
+    for (const fn of file.functions.values()) byDotted.set(`${file.module}.${fn.qualname}`, fn.id);
+    for (const cls of file.classes.values()) classes.set(`${file.module}.${cls.qualname}`, { file, qualname: cls.qualname, bases: cls.bases });
+  }
+  function method(classDotted: string, name: string, depth = 0): string | undefined {
+    const direct = byDotted.get(`${classDotted}.${name}`);
+    if (direct || depth > 5) return direct;
+    const cls = classes.get(classDotted);
+    for (const base of cls?.bases ?? []) {
+      const found = method(base, name, depth + 1) ?? method(`${cls!.file.module}.${base}`, name, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  return (dotted: string, file: FileModel, call?: CallSite): string | undefined => {
+    for (const candidate of [dotted, `${file.module}.${dotted}`]) {
+      if (byDotted.has(candidate)) return byDotted.get(candidate);
+      if (classes.has(candidate)) return method(candidate, '__init__');
+      const dot = candidate.lastIndexOf('.');
+      if (dot > 0 && classes.has(candidate.slice(0, dot))) return method(candidate.slice(0, dot), candidate.slice(dot + 1));
+    }
+    // self.method() inside a class whose method lives in a base class of the project.
+    if (call && /^(self|cls)\.\w+$/.test(call.calleeText) && call.functionId) {
+      const owner = functionsById.get(call.functionId)?.fn.className;
+      if (owner) return method(`${file.module}.${owner}`, call.calleeText.split('.')[1]!);
+    }
+    return undefined;
+  };
+}
+
+function collectEdges(files: FileModel[], functionsById: ProjectModel['functionsById']): Edge[] {
+  const resolve = resolver(files, functionsById);
+  const edges: Edge[] = [];
+  for (const file of files) {
+    for (const call of file.calls) {
+      const target = resolve(call.callee, file, call);
+      if (target) edges.push({ from: call, fromFile: file, to: target, entryPoint: false });
+      // Functions passed as values: Thread(target=f), executor.submit(f, x), pool.map(f, items), signal handlers…
+      for (const arg of call.args) {
+        if (arg.expr.type !== 'identifier' && arg.expr.type !== 'attribute') continue;
+        const passed = resolve(arg.expr.qualifiedName ?? arg.expr.text, file, { ...call, calleeText: arg.expr.text });
+        if (!passed || passed === target) continue;
+        const entryPoint = arg.name === 'target' || /Thread|Timer|signal|atexit|register/.test(call.callee);
+        edges.push({ from: call, fromFile: file, to: passed, entryPoint });
+      }
+    }
+  }
+  return edges;
+}
+
+/** Functions that sleep on their own path (not inside a loop of their own), directly or through callees. */
+function sleepingFunctions(files: FileModel[], edges: Edge[]): Map<string, CallSite> {
+  const sleeps = new Map<string, CallSite>();
+  for (const file of files) {
+    for (const call of file.calls) if (call.functionId && call.loopIds.length === 0 && isSleep(call) && !sleeps.has(call.functionId)) sleeps.set(call.functionId, call);
+  }
+  for (let changed = true, rounds = 0; changed && rounds < 8; rounds++) {
+    changed = false;
+    for (const edge of edges) {
+      if (edge.entryPoint || !edge.from.functionId || edge.from.loopIds.length > 0) continue;
+      const sleep = sleeps.get(edge.to);
+      if (sleep && !sleeps.has(edge.from.functionId)) {
+        sleeps.set(edge.from.functionId, sleep);
+        changed = true;
+      }
+    }
+  }
+  return sleeps;
+}
+
+function markPollLoops(files: FileModel[], edges: Edge[], functionsById: ProjectModel['functionsById']): void {
+  const sleeps = sleepingFunctions(files, edges);
+  const edgesFrom = new Map<number, Edge[]>();
+  for (const edge of edges) {
+    const key = edge.from.id * 4096 + (files.indexOf(edge.fromFile) % 4096);
+    edgesFrom.set(key, [...(edgesFrom.get(key) ?? []), edge]);
+  }
+  files.forEach((file, fileIndex) => {
+    const byLoop = new Map<number, CallSite[]>();
+    for (const call of file.calls) for (const loopId of call.loopIds) byLoop.set(loopId, [...(byLoop.get(loopId) ?? []), call]);
+    for (const loop of file.loops) {
+      if (loop.kind === 'comprehension' || isBoundedRetry(loop)) continue;
+      let sleepCall: CallSite | undefined;
+      let sleepFile = file;
+      for (const call of byLoop.get(loop.id) ?? []) {
+        if (call.loopIds[0] !== loop.id && call.loopIds.indexOf(loop.id) > 0) continue; // inner loop's sleep paces the inner loop
+        if (isSleep(call)) { sleepCall = call; break; }
+        for (const edge of edgesFrom.get(call.id * 4096 + (fileIndex % 4096)) ?? []) {
+          const viaCallee = edge.entryPoint ? undefined : sleeps.get(edge.to);
+          if (viaCallee) {
+            sleepCall = viaCallee;
+            sleepFile = functionsById.get(viaCallee.functionId!)?.file ?? file;
+            break;
+          }
+        }
+        if (sleepCall) break;
+      }
+      if (!sleepCall) continue;
+      const interval = sleepInterval(sleepCall)!;
+      loop.poll = {
+        sleepCallId: sleepCall.id, sleepFile: sleepFile.path, intervalSeconds: interval.seconds,
+        intervalSource: interval.seconds === undefined ? 'unknown' : interval.source, intervalText: interval.text,
+        hasBackoff: sleepFile === file && hasBackoff(file, loop, interval.text),
+      };
+    }
+  });
+}
+
+const HEAT: Record<Context, number> = { startup: 0, per_task: 1, loop: 2, poll_loop: 3, handler: 4 };
+
+interface Entry { context: Context; pollLoop?: { file: FileModel; loopId: number }; via: string[] }
+
+/** The context a call site has from its own loops, before what its function inherits. */
+function localContext(file: FileModel, call: CallSite): Entry | undefined {
+  const loops = call.loopIds.map((id) => file.loops.find((l) => l.id === id)!);
+  const poll = loops.find((l) => l.poll);
+  if (poll) return { context: 'poll_loop', pollLoop: { file, loopId: poll.id }, via: [] };
+  if (loops.length > 0) return { context: 'loop', via: [] };
+  return undefined;
+}
+
+function isHandlerClass(bases: string[], classBases: (name: string) => string[], depth = 0): boolean {
+  if (depth > 5) return false;
+  return bases.some((base) => HANDLER_BASES.includes(base) || /RequestHandler$/.test(base) || isHandlerClass(classBases(base), classBases, depth + 1));
+}
+
+export function linkProject(files: FileModel[]): ProjectModel {
+  const functionsById = indexFunctions(files);
+  const edges = collectEdges(files, functionsById);
+  markPollLoops(files, edges, functionsById);
+
+  const callers = new Map<string, Set<string>>();
+  for (const edge of edges) {
+    const from = edge.from.functionId ?? `${edge.fromFile.module}:<module>`;
+    if (!callers.has(edge.to)) callers.set(edge.to, new Set());
+    callers.get(edge.to)!.add(from);
+  }
+
+  // Entry contexts: handlers, and functions nobody in the project calls (assumed per task, see below).
+  const classBases = new Map<string, string[]>();
+  for (const file of files) for (const cls of file.classes.values()) {
+    classBases.set(`${file.module}.${cls.qualname}`, cls.bases);
+    classBases.set(cls.qualname, cls.bases);
+  }
+  const entry = new Map<string, Entry>();
+  const raise = (fnId: string, candidate: Entry): boolean => {
+    const current = entry.get(fnId);
+    if (current && HEAT[current.context] >= HEAT[candidate.context]) return false;
+    entry.set(fnId, candidate);
+    return true;
+  };
+  for (const { file, fn } of functionsById.values()) {
+    const cls = fn.className ? file.classes.get(fn.className) : undefined;
+    if (cls && HANDLER_METHOD.test(fn.name) && isHandlerClass(cls.bases, (b) => classBases.get(b) ?? [])) {
+      entry.set(fn.id, { context: 'handler', via: [fn.qualname] });
+    } else if (!callers.has(fn.id)) {
+      // Nobody in the analysed code calls it: a library entry point or a callback. Cold if it is
+      // a constructor, main or a CLI entry; otherwise assume it runs once per task.
+      const cold = fn.name === '__init__' || /^(main|cli|setup|configure|parse_args|init\w*|load_config|__\w+__)$/.test(fn.name) || fn.decorators.some((d) => /command|click|app\.|route|fixture/.test(d));
+      entry.set(fn.id, { context: cold ? 'startup' : 'per_task', via: [] });
+    } else {
+      entry.set(fn.id, { context: 'startup', via: [] });
+    }
+  }
+  // Propagate along the call graph until nothing gets hotter.
+  for (let changed = true, rounds = 0; changed && rounds < 32; rounds++) {
+    changed = false;
+    for (const edge of edges) {
+      const callerEntry = edge.from.functionId ? entry.get(edge.from.functionId) : undefined;
+      const site = localContext(edge.fromFile, edge.from) ?? callerEntry ?? { context: 'startup' as Context, via: [] };
+      let inherited: Entry;
+      // A thread target started from a loop, a poll loop or per task runs once per item: per task.
+      if (edge.entryPoint) inherited = { context: site.context === 'handler' ? 'handler' : site.context === 'startup' ? 'startup' : 'per_task', via: [] };
+      else if (site.context === 'loop') inherited = { context: 'per_task', via: [...site.via, edge.from.calleeText] };
+      else inherited = { ...site, via: [...site.via, edge.from.calleeText] };
+      if (inherited.context === 'startup') continue;
+      if (raise(edge.to, inherited)) changed = true;
+    }
+  }
+  for (const file of files) {
+    for (const call of file.calls) {
+      const own = localContext(file, call);
+      const inherited = call.functionId ? entry.get(call.functionId) : undefined;
+      const best = own && (!inherited || HEAT[own.context] >= HEAT[inherited.context]) ? own : inherited;
+      call.context = best?.context ?? 'startup';
+      if (best?.via.length) call.via = best.via;
+      const pollLoop = best?.pollLoop && best.pollLoop.file.loops.find((l) => l.id === best.pollLoop!.loopId);
+      if (pollLoop?.poll) call.poll = { ...pollLoop.poll, loopFile: best!.pollLoop!.file.path, loopLine: pollLoop.span.line };
+    }
+  }
+  for (const { fn } of functionsById.values()) fn.callees = new Set(edges.filter((e) => e.from.functionId === fn.id).map((e) => e.to));
+  for (const { fn } of functionsById.values()) fn.context = entry.get(fn.id)?.context ?? 'startup';
+  return { files, functionsById, callers };
+}

@@ -1,0 +1,124 @@
+// The analysis flow end to end: discover → read → parse → model → link → rules.
+// Pricing, reports and memory read its result; nothing here prints.
+import { existsSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { discover, type DiscoverOptions } from './discover/discover.js';
+import { buildFileModel } from './model/build.js';
+import { linkProject } from './model/link.js';
+import type { FileModel, ProjectModel } from './model/types.js';
+import { loadPythonParser } from './parse/parser.js';
+import { readSource } from './parse/read.js';
+import { runRules, type RuleSelection } from './rules/engine.js';
+import { RULES } from './rules/index.js';
+import type { Finding, Rule, Severity } from './rules/types.js';
+
+export interface Source {
+  /** Path as reported: relative to the current directory, forward slashes. */
+  path: string;
+  text: string;
+}
+
+export interface AnalysisSummary {
+  files: number;
+  lines: number;
+  parse_errors: number;
+  findings: Record<Severity, number>;
+}
+
+export interface AnalysisResult {
+  root: string;
+  project: ProjectModel;
+  findings: Finding[];
+  /** One line each: unreadable files, rule failures, folders skipped. */
+  warnings: string[];
+  /** Explicit paths that do not exist. */
+  missing: string[];
+  summary: AnalysisSummary;
+}
+
+export interface AnalyzeOptions extends Omit<RuleSelection, 'agents'>, DiscoverOptions {
+  agents?: number;
+  rules?: Rule[];
+}
+
+/** The folder the analysed paths share: module names are computed from it. */
+export function commonRoot(paths: string[], cwd: string): string {
+  const dirs = paths.map((p) => {
+    const abs = resolve(cwd, p.replace(/[*?[{].*$/, '') || '.');
+    return existsSync(abs) && !abs.endsWith('.py') ? abs : dirname(abs);
+  });
+  if (dirs.length === 0) return cwd;
+  let common = dirs[0]!.split(sep);
+  for (const dir of dirs.slice(1)) {
+    const parts = dir.split(sep);
+    let i = 0;
+    while (i < common.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join(sep) || sep;
+}
+
+/** `pkg/worker.py` → `pkg.worker`; `pkg/__init__.py` → `pkg`; a leading `src/` layout folder is dropped. */
+export function moduleName(relativePath: string): { module: string; isPackage: boolean } {
+  const parts = relativePath.replace(/\.py$/, '').split('/').filter((p) => p && p !== '.' && p !== '..');
+  const isPackage = parts[parts.length - 1] === '__init__';
+  if (isPackage) parts.pop();
+  if (parts.length > 1 && (parts[0] === 'src' || parts[0] === 'lib')) parts.shift();
+  return { module: parts.join('.') || '__main__', isPackage };
+}
+
+export async function modelSources(sources: Source[], root: string, cwd: string): Promise<FileModel[]> {
+  const parser = await loadPythonParser();
+  return sources.map((source) => {
+    const rel = relative(root, resolve(cwd, source.path)).split(sep).join('/');
+    const { module, isPackage } = moduleName(rel);
+    const tree = parser.parse(source.text);
+    try {
+      return buildFileModel(source.path, module, isPackage, source.text, tree, parser);
+    } finally {
+      tree.delete();
+    }
+  });
+}
+
+export function summarize(files: FileModel[], findings: Finding[]): AnalysisSummary {
+  const counts: Record<Severity, number> = { critical: 0, important: 0, minor: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return {
+    files: files.length,
+    lines: files.reduce((sum, f) => sum + f.lines, 0),
+    parse_errors: files.filter((f) => f.parseError).length,
+    findings: counts,
+  };
+}
+
+/** Analyses in-memory sources (tests, the editor hook, MCP) with the same flow as files on disk. */
+export async function analyzeSources(sources: Source[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const root = commonRoot(sources.map((s) => s.path), cwd);
+  const files = await modelSources(sources, root, cwd);
+  return finish(files, root, [], [], options);
+}
+
+function finish(files: FileModel[], root: string, warnings: string[], missing: string[], options: AnalyzeOptions): AnalysisResult {
+  const project = linkProject(files);
+  const { findings, errors } = runRules(project, options.rules ?? RULES, { ...options, agents: options.agents ?? 100 });
+  for (const file of files) if (file.parseError) warnings.push(`${file.path}: syntax error; analysed where the tree is sound`);
+  return { root, project, findings, warnings: [...warnings, ...errors], missing, summary: summarize(files, findings) };
+}
+
+export async function analyzePaths(paths: string[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const found = discover(paths.length ? paths : ['.'], options);
+  const root = commonRoot(paths.length ? paths : ['.'], cwd);
+  const warnings = [...found.warnings];
+  const sources: Source[] = [];
+  for (const abs of found.files) {
+    const path = relative(cwd, abs).split(sep).join('/');
+    const read = readSource(abs);
+    if (read.ok) sources.push({ path, text: read.text });
+    else warnings.push(`${path}: ${read.reason}`);
+  }
+  const files = await modelSources(sources, root, cwd);
+  return finish(files, root, warnings, found.missing, options);
+}

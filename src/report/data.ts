@@ -1,0 +1,42 @@
+// What every reporter receives: findings already priced, facts already counted.
+import type { ProjectFacts } from '../impact/facts.js';
+import type { ResourceBudget } from '../impact/price.js';
+import type { Totals } from '../impact/totals.js';
+import type { Impact } from '../impact/types.js';
+import type { AnalysisSummary } from '../pipeline.js';
+import type { Finding, Lang } from '../rules/types.js';
+
+export interface PricedFinding extends Finding {
+  impact: Impact;
+  /** The finding's cost at N agents, per resource. */
+  budget: ResourceBudget;
+}
+
+export interface RuntimeHotspot {
+  file: string;
+  line: number;
+  kind: string;
+  eventsPerSecond: number;
+}
+
+export interface ReportData {
+  lang: Lang;
+  agents: number;
+  summary: AnalysisSummary;
+  facts: ProjectFacts;
+  findings: PricedFinding[];
+  totals: Totals;
+  costSource: 'measured' | 'reference' | 'mixed';
+  measuredAt?: string;
+  /** Capacity verdict sentences for section 1 (empty when not computed). */
+  capacityLines: string[];
+  /**
+   * The seed allows architectural changes (phase 3) only when the numbers show the current design cannot
+   * hold N agents; false when the capacity verdict says it holds.
+   */
+  architectureAllowed: boolean;
+  /** What project memory already knew, one sentence each. */
+  memoryNotes: string[];
+  unflagged: RuntimeHotspot[];
+  warnings: string[];
+}

@@ -1,0 +1,72 @@
+// Runs every selected rule on every file model and returns findings in a stable order.
+import type { FileModel, ProjectModel } from '../model/types.js';
+import type { Finding, Rule } from './types.js';
+
+export interface RuleSelection {
+  /** Rule ids or prefixes (`PO`, `PO301`, dimension ids); empty = all. */
+  select?: string[];
+  ignore?: string[];
+  /** Per-path ignores: glob-ish path prefix → rule ids/prefixes. */
+  perFileIgnores?: { matches: (path: string) => boolean; rules: string[] }[];
+  agents: number;
+}
+
+function matchesAny(rule: Rule, patterns: string[]): boolean {
+  return patterns.some((p) => rule.meta.id.startsWith(p.toUpperCase()) || rule.meta.dimension === p || p.toUpperCase() === 'ALL');
+}
+
+export function selectRules(rules: Rule[], selection: Pick<RuleSelection, 'select' | 'ignore'>): Rule[] {
+  return rules.filter((rule) =>
+    (!selection.select?.length || matchesAny(rule, selection.select)) && !(selection.ignore?.length && matchesAny(rule, selection.ignore)));
+}
+
+function suppressed(file: FileModel, line: number, ruleId: string): boolean {
+  if (!file.noqa.has(line)) return false;
+  const codes = file.noqa.get(line);
+  return codes === undefined || codes.has(ruleId);
+}
+
+export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSelection): { findings: Finding[]; errors: string[] } {
+  const findings: Finding[] = [];
+  const errors: string[] = [];
+  const active = selectRules(rules, selection);
+  for (const file of project.files) {
+    const fileRules = active.filter((rule) => !selection.perFileIgnores?.some((p) => p.matches(file.path) && matchesAny(rule, p.rules)));
+    const ctx = { file, project, agents: selection.agents, call: (id: number) => file.calls[id]! };
+    for (const rule of fileRules) {
+      let raw;
+      try {
+        raw = rule.check(ctx);
+      } catch (error) {
+        // A rule bug must not take the whole run down: it is reported in one line and the run goes on.
+        errors.push(`${file.path}: rule ${rule.meta.id} failed: ${(error as Error).message}`);
+        continue;
+      }
+      for (const r of raw) {
+        if (suppressed(file, r.span.line, rule.meta.id)) continue;
+        findings.push({
+          rule: rule.meta.id, dimension: rule.meta.dimension, severity: r.severity, file: file.path,
+          line: r.span.line, column: r.span.column, endLine: r.span.endLine, context: r.context,
+          title: rule.meta.title, message: r.message, whyAtScale: r.whyAtScale, proposal: r.proposal,
+          phase: r.phase ?? rule.meta.phase, cost: r.cost, facts: r.facts,
+        });
+      }
+    }
+  }
+  return { findings: sortFindings(dedupe(findings)), errors };
+}
+
+/** One finding per rule and line: a rule may reach the same line through two paths. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.file}:${f.line}:${f.rule}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+}
