@@ -3,6 +3,8 @@
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerCalibrate } from './commands/calibrate.js';
+import { registerStress } from './commands/stress.js';
+import { registerRule } from './commands/rule.js';
 
 const program = new Command('clawperf')
   .description('A performance engineer for Python services: finds bottlenecks, prices them at N agents, writes the report.')
@@ -11,6 +13,8 @@ const program = new Command('clawperf')
 
 registerAnalyze(program);
 registerCalibrate(program);
+registerStress(program);
+registerRule(program);
 
 program.exitOverride((error) => {
   // commander already printed the message; usage errors exit 2 (DESIGN.md exit codes).

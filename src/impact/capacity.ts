@@ -96,29 +96,38 @@ const NAMES: Record<Resource, { es: string; en: string }> = {
   threads: { es: 'hilos/procesos', en: 'threads/processes' },
 };
 
-function pct(utilisation: number): string {
-  return `${formatNumber(utilisation * 100)} %`;
+const UNIT_NAMES: Record<string, { es: string; en: string }> = {
+  cores: { es: 'núcleos', en: 'cores' },
+  'fsync/s': { es: 'fsync/s', en: 'fsync/s' },
+  MB: { es: 'MB', en: 'MB' },
+  'fds/process': { es: 'descriptores/proceso', en: 'fds/process' },
+  'TIME_WAIT sockets': { es: 'sockets en TIME_WAIT', en: 'TIME_WAIT sockets' },
+  threads: { es: 'hilos', en: 'threads' },
+};
+
+function pct(utilisation: number, lang: Lang): string {
+  return `${formatNumber(utilisation * 100, lang)} %`;
 }
 
 /** One sentence per verdict, for section 1 and the CLI curve. */
 export function verdictSentence(v: CapacityVerdict, lang: Lang, machine: MachineCapacity): string {
   const b = v.bottleneck;
   const name = NAMES[b.resource][lang];
-  const need = `${formatNumber(b.demand)} ${b.unit} / ${formatNumber(b.capacity)}`;
+  const need = `${formatNumber(b.demand, lang)} ${UNIT_NAMES[b.unit]?.[lang] ?? b.unit} / ${formatNumber(b.capacity, lang)}`;
   const breaks = v.breakingPoint === null
-    ? (lang === 'es' ? `aguanta más de ${formatNumber(SEARCH_LIMIT)} agentes` : `holds beyond ${formatNumber(SEARCH_LIMIT)} agents`)
+    ? (lang === 'es' ? `aguanta más de ${formatNumber(SEARCH_LIMIT, lang)} agentes` : `holds beyond ${formatNumber(SEARCH_LIMIT, lang)} agents`)
     : v.breakingPoint === 0
       ? (lang === 'es' ? 'no aguanta ni un agente' : 'does not hold even one agent')
-      : (lang === 'es' ? `se rompe hacia ~${formatNumber(v.breakingPoint + 1)} agentes` : `breaks at about ${formatNumber(v.breakingPoint + 1)} agents`);
-  const where = lang === 'es' ? `en esta máquina (${machine.cores} núcleos, ${formatNumber(machine.memoryMB / 1024)} GB)` : `on this machine (${machine.cores} cores, ${formatNumber(machine.memoryMB / 1024)} GB)`;
+      : (lang === 'es' ? `se rompe hacia ~${formatNumber(v.breakingPoint + 1, lang)} agentes` : `breaks at about ${formatNumber(v.breakingPoint + 1, lang)} agents`);
+  const where = lang === 'es' ? `en esta máquina (${machine.cores} núcleos, ${formatNumber(machine.memoryMB / 1024, lang)} GB)` : `on this machine (${machine.cores} cores, ${formatNumber(machine.memoryMB / 1024, lang)} GB)`;
   if (v.holds) {
     return lang === 'es'
-      ? `Veredicto de capacidad: con ${v.agents} agentes el diseño **aguanta** ${where}; el recurso más cargado es ${name} (${need}, ${pct(b.utilisation)}); ${breaks}.`
-      : `Capacity verdict: at ${v.agents} agents the design **holds** ${where}; the busiest resource is ${name} (${need}, ${pct(b.utilisation)}); ${breaks}.`;
+      ? `Veredicto de capacidad: con ${v.agents} agentes el diseño **aguanta** ${where}; el recurso más cargado es ${name} (${need}, ${pct(b.utilisation, lang)}); ${breaks}.`
+      : `Capacity verdict: at ${v.agents} agents the design **holds** ${where}; the busiest resource is ${name} (${need}, ${pct(b.utilisation, lang)}); ${breaks}.`;
   }
   return lang === 'es'
-    ? `Veredicto de capacidad: con ${v.agents} agentes el diseño **no aguanta** ${where}: el primer recurso en saturarse es ${name} (${need}, ${pct(b.utilisation)}); ${breaks}.`
-    : `Capacity verdict: at ${v.agents} agents the design **does not hold** ${where}: the first resource to saturate is ${name} (${need}, ${pct(b.utilisation)}); ${breaks}.`;
+    ? `Veredicto de capacidad: con ${v.agents} agentes el diseño **no aguanta** ${where}: el primer recurso en saturarse es ${name} (${need}, ${pct(b.utilisation, lang)}); ${breaks}.`
+    : `Capacity verdict: at ${v.agents} agents the design **does not hold** ${where}: the first resource to saturate is ${name} (${need}, ${pct(b.utilisation, lang)}); ${breaks}.`;
 }
 
 /** The budget curve for `--agents 1,10,100,1000`: a Markdown table. */
@@ -129,7 +138,7 @@ export function curveTable(verdicts: CapacityVerdict[], lang: Lang): string[] {
   const rows = verdicts.map((v) => {
     const get = (r: Resource) => v.loads.find((l) => l.resource === r)!;
     const verdict = v.holds ? (lang === 'es' ? 'aguanta' : 'holds') : (lang === 'es' ? `no aguanta (${NAMES[v.bottleneck.resource].es})` : `does not hold (${NAMES[v.bottleneck.resource].en})`);
-    return `| ${v.agents} | ${formatNumber(get('cpu').demand)} | ${formatNumber(get('fsync').demand)} | ${formatNumber(get('memory').demand)} | ${formatNumber(get('ports').demand)} | ${formatNumber(get('threads').demand)} | ${verdict} |`;
+    return `| ${v.agents} | ${formatNumber(get('cpu').demand, lang)} | ${formatNumber(get('fsync').demand, lang)} | ${formatNumber(get('memory').demand, lang)} | ${formatNumber(get('ports').demand, lang)} | ${formatNumber(get('threads').demand, lang)} | ${verdict} |`;
   });
   return [head, '|---|---|---|---|---|---|---|', ...rows];
 }

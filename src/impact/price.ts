@@ -93,7 +93,13 @@ const WORDS = {
   runtime: { es: 'tasa medida en ejecución (clawperf trace)', en: 'rate measured at runtime (clawperf trace)' },
 } as const;
 
-export function formatNumber(value: number): string {
+/** A number for a sentence: 2, 0.5, 1,240 in English; 0,5 and 1.240 in Spanish. */
+export function formatNumber(value: number, lang: Lang = 'en'): string {
+  const text = formatNumberEn(value);
+  return lang === 'es' ? text.replace(/[.,]/g, (c) => (c === '.' ? ',' : '.')) : text;
+}
+
+function formatNumberEn(value: number): string {
   if (!Number.isFinite(value)) return '∞';
   const abs = Math.abs(value);
   if (abs === 0) return '0';
@@ -103,33 +109,33 @@ export function formatNumber(value: number): string {
   return String(Number(value.toPrecision(2)));
 }
 
-function formatRange(range: Range, unit = ''): string {
-  const low = formatNumber(range.low);
-  const high = formatNumber(range.high);
+function formatRange(range: Range, unit = '', lang: Lang = 'en'): string {
+  const low = formatNumber(range.low, lang);
+  const high = formatNumber(range.high, lang);
   return low === high ? `${low}${unit}` : `${low}–${high}${unit}`;
 }
 
 function formatCpu(cores: Range, lang: Lang): string {
   const ms = { low: cores.low * 1000, high: cores.high * 1000 };
-  if (cores.high >= 1) return `${formatRange(cores)} ${WORDS.cores[lang]}`;
-  return `${formatRange(ms)} ${WORDS.msPerSecond[lang]} (${formatRange({ low: cores.low * 100, high: cores.high * 100 }, ' %')} ${WORDS.core[lang]})`;
+  if (cores.high >= 1) return `${formatRange(cores, '', lang)} ${WORDS.cores[lang]}`;
+  return `${formatRange(ms, '', lang)} ${WORDS.msPerSecond[lang]} (${formatRange({ low: cores.low * 100, high: cores.high * 100 }, ' %', lang)} ${WORDS.core[lang]})`;
 }
 
 function opsSentence(ops: Operation[], perSecond: number, lang: Lang): string {
-  const parts = ops.filter((o) => o.count > 0).map((o) => `${formatNumber(o.count * perSecond)} ${UNIT_LABELS[o.unit][lang]}/s`);
+  const parts = ops.filter((o) => o.count > 0).map((o) => `${formatNumber(o.count * perSecond, lang)} ${UNIT_LABELS[o.unit][lang]}/s`);
   return parts.length ? parts.join(' + ') : WORDS.nothing[lang];
 }
 
 function resourceSentence(budget: ResourceBudget, resources: ResourceUse | undefined, lang: Lang): string[] {
   const parts: string[] = [];
   if (!resources) return parts;
-  if (budget.fds) parts.push(`${formatNumber(budget.fds)} ${WORDS.fds[lang]}`);
-  if (budget.memoryMB) parts.push(`${formatNumber(budget.memoryMB)} MB ${WORDS.memory[lang]}`);
-  if (budget.threads) parts.push(`${formatNumber(budget.threads)} ${WORDS.threads[lang]}`);
-  if (resources.tcpConnections) parts.push(`${formatNumber(budget.tcpConnections)} ${WORDS.conns[lang]} (${formatNumber(budget.timeWait)} ${WORDS.timeWait[lang]})`);
-  if (resources.processes) parts.push(`${formatNumber(budget.processes)} ${WORDS.procs[lang]}`);
+  if (budget.fds) parts.push(`${formatNumber(budget.fds, lang)} ${WORDS.fds[lang]}`);
+  if (budget.memoryMB) parts.push(`${formatNumber(budget.memoryMB, lang)} MB ${WORDS.memory[lang]}`);
+  if (budget.threads) parts.push(`${formatNumber(budget.threads, lang)} ${WORDS.threads[lang]}`);
+  if (resources.tcpConnections) parts.push(`${formatNumber(budget.tcpConnections, lang)} ${WORDS.conns[lang]} (${formatNumber(budget.timeWait, lang)} ${WORDS.timeWait[lang]})`);
+  if (resources.processes) parts.push(`${formatNumber(budget.processes, lang)} ${WORDS.procs[lang]}`);
   if (resources.blockedSeconds !== undefined) {
-    parts.push(`${WORDS.blocked[lang]}: ${Number.isFinite(resources.blockedSeconds) ? `${formatNumber(resources.blockedSeconds)} s` : WORDS.unbounded[lang]}`);
+    parts.push(`${WORDS.blocked[lang]}: ${Number.isFinite(resources.blockedSeconds) ? `${formatNumber(resources.blockedSeconds, lang)} s` : WORDS.unbounded[lang]}`);
   }
   return parts;
 }
@@ -199,7 +205,7 @@ export function priceFinding(finding: Finding, ctx: PricingContext): Impact {
 function costSourceNote(spec: CostSpec, ctx: PricingContext): string {
   const units = [...new Set([...spec.current, ...spec.expected].map((o) => o.unit))];
   const measured = units.filter((u) => ctx.costs[u].source === 'measured');
-  const detail = units.map((u) => `${UNIT_LABELS[u][ctx.lang]} ${formatRange({ low: ctx.costs[u].lowMs, high: ctx.costs[u].highMs })} ms`).join(', ');
+  const detail = units.map((u) => `${UNIT_LABELS[u][ctx.lang]} ${formatRange({ low: ctx.costs[u].lowMs, high: ctx.costs[u].highMs }, '', ctx.lang)} ms`).join(', ');
   if (units.length === 0) return ctx.lang === 'es' ? 'sin coste de tiempo: recursos retenidos' : 'no time cost: resources held';
   const source = measured.length === units.length ? WORDS.measured[ctx.lang] + (ctx.measuredAt ? ` (${ctx.measuredAt.slice(0, 10)})` : '')
     : measured.length ? `${WORDS.measured[ctx.lang]} (${measured.join(', ')}) + ${WORDS.reference[ctx.lang]}` : WORDS.reference[ctx.lang];

@@ -52,7 +52,7 @@ function where(f: { file: string; line: number }): string {
 
 function pluralize(n: number, lang: Lang, es: [string, string], en: [string, string]): string {
   const [one, many] = lang === 'es' ? es : en;
-  return `${formatNumber(n)} ${n === 1 ? one : many}`;
+  return `${formatNumber(n, lang)} ${n === 1 ? one : many}`;
 }
 
 // ---------- section 1
@@ -61,8 +61,8 @@ function diagnosis(data: ReportData): string[] {
   const { lang, summary, facts, totals, agents } = data;
   const lines: string[] = [];
   lines.push(s(lang,
-    `- Analizados ${pluralize(summary.files, lang, ['fichero', 'ficheros'], ['file', 'files'])} Python, ${formatNumber(summary.lines)} líneas${summary.parse_errors ? `; ${summary.parse_errors} con errores de sintaxis (analizados donde el árbol es válido)` : ''}.`,
-    `- Analysed ${pluralize(summary.files, lang, ['fichero', 'ficheros'], ['Python file', 'Python files'])}, ${formatNumber(summary.lines)} lines${summary.parse_errors ? `; ${summary.parse_errors} with syntax errors (analysed where the tree is sound)` : ''}.`));
+    `- Analizados ${pluralize(summary.files, lang, ['fichero', 'ficheros'], ['file', 'files'])} Python, ${formatNumber(summary.lines, lang)} líneas${summary.parse_errors ? `; ${summary.parse_errors} con errores de sintaxis (analizados donde el árbol es válido)` : ''}.`,
+    `- Analysed ${pluralize(summary.files, lang, ['fichero', 'ficheros'], ['Python file', 'Python files'])}, ${formatNumber(summary.lines, lang)} lines${summary.parse_errors ? `; ${summary.parse_errors} with syntax errors (analysed where the tree is sound)` : ''}.`));
   lines.push(...serverLines(facts, lang));
   lines.push(...pollLines(facts, lang));
   const hotSubprocesses = facts.subprocessSites.filter((site) => site.context !== 'startup');
@@ -83,15 +83,15 @@ function diagnosis(data: ReportData): string[] {
     `- File operations in the code: ${ops.handler} in handlers, ${ops.poll_loop} in poll loops, ${ops.loop + ops.per_task} per task/iteration, ${ops.startup} at start-up.`));
   const per = totals.perAgent;
   lines.push(s(lang,
-    `- Coste estimado por agente (suma de los hallazgos): ${formatNumber(per.diskOps)} operaciones de disco/s, ${formatNumber(per.processes)} procesos/s, ${formatNumber(per.tcpConnections)} conexiones TCP/s, ${formatNumber(per.cores.low * 1000)}–${formatNumber(per.cores.high * 1000)} ms de CPU/E-S por segundo.`,
-    `- Estimated cost per agent (sum of the findings): ${formatNumber(per.diskOps)} disk operations/s, ${formatNumber(per.processes)} processes/s, ${formatNumber(per.tcpConnections)} TCP connections/s, ${formatNumber(per.cores.low * 1000)}–${formatNumber(per.cores.high * 1000)} ms of CPU/IO per second.`));
+    `- Coste estimado por agente (suma de los hallazgos): ${formatNumber(per.diskOps, lang)} operaciones de disco/s, ${formatNumber(per.processes, lang)} procesos/s, ${formatNumber(per.tcpConnections, lang)} conexiones TCP/s, ${formatNumber(per.cores.low * 1000, lang)}–${formatNumber(per.cores.high * 1000, lang)} ms de CPU/E-S por segundo.`,
+    `- Estimated cost per agent (sum of the findings): ${formatNumber(per.diskOps, lang)} disk operations/s, ${formatNumber(per.processes, lang)} processes/s, ${formatNumber(per.tcpConnections, lang)} TCP connections/s, ${formatNumber(per.cores.low * 1000, lang)}–${formatNumber(per.cores.high * 1000, lang)} ms of CPU/IO per second.`));
   const total = totals.total;
   lines.push(s(lang,
-    `- Con ${agents} agentes: ${formatNumber(total.diskOps)} operaciones de disco/s (${formatNumber(total.fsyncs)} fsync/s), ${formatNumber(total.processes)} procesos/s, ${formatNumber(total.tcpConnections)} conexiones/s (${formatNumber(total.timeWait)} sockets en TIME_WAIT), ${formatNumber(total.cores.low)}–${formatNumber(total.cores.high)} núcleos ocupados; crecimiento ${totals.growth === 'quadratic' ? 'cuadrático con N' : 'lineal con N'}.`,
-    `- At ${agents} agents: ${formatNumber(total.diskOps)} disk operations/s (${formatNumber(total.fsyncs)} fsync/s), ${formatNumber(total.processes)} processes/s, ${formatNumber(total.tcpConnections)} connections/s (${formatNumber(total.timeWait)} sockets in TIME_WAIT), ${formatNumber(total.cores.low)}–${formatNumber(total.cores.high)} cores busy; growth ${totals.growth === 'quadratic' ? 'quadratic in N' : 'linear in N'}.`));
+    `- Con ${agents} agentes: ${formatNumber(total.diskOps, lang)} operaciones de disco/s (${formatNumber(total.fsyncs, lang)} fsync/s), ${formatNumber(total.processes, lang)} procesos/s, ${formatNumber(total.tcpConnections, lang)} conexiones/s (${formatNumber(total.timeWait, lang)} sockets en TIME_WAIT), ${formatNumber(total.cores.low, lang)}–${formatNumber(total.cores.high, lang)} núcleos ocupados; crecimiento ${totals.growth === 'quadratic' ? 'cuadrático con N' : 'lineal con N'}.`,
+    `- At ${agents} agents: ${formatNumber(total.diskOps, lang)} disk operations/s (${formatNumber(total.fsyncs, lang)} fsync/s), ${formatNumber(total.processes, lang)} processes/s, ${formatNumber(total.tcpConnections, lang)} connections/s (${formatNumber(total.timeWait, lang)} sockets in TIME_WAIT), ${formatNumber(total.cores.low, lang)}–${formatNumber(total.cores.high, lang)} cores busy; growth ${totals.growth === 'quadratic' ? 'quadratic in N' : 'linear in N'}.`));
   lines.push(s(lang,
-    `- Memoria: ~${formatNumber(totals.memoryPerAgentMB.high)} MB por agente (proceso Python base + lo que retienen los hallazgos), ~${formatNumber(total.memoryMB)} MB con ${agents} agentes.`,
-    `- Memory: ~${formatNumber(totals.memoryPerAgentMB.high)} MB per agent (base Python process + what the findings hold), ~${formatNumber(total.memoryMB)} MB at ${agents} agents.`));
+    `- Memoria: ~${formatNumber(totals.memoryPerAgentMB.high, lang)} MB por agente (proceso Python base + lo que retienen los hallazgos), ~${formatNumber(total.memoryMB, lang)} MB con ${agents} agentes.`,
+    `- Memory: ~${formatNumber(totals.memoryPerAgentMB.high, lang)} MB per agent (base Python process + what the findings hold), ~${formatNumber(total.memoryMB, lang)} MB at ${agents} agents.`));
   if (data.capacityLines.length) lines.push(...data.capacityLines);
   lines.push(s(lang,
     `- Costes unitarios: ${data.costSource === 'measured' ? `medidos en esta máquina (clawperf calibrate${data.measuredAt ? `, ${data.measuredAt.slice(0, 10)}` : ''})` : data.costSource === 'mixed' ? 'en parte medidos aquí, en parte de referencia' : 'tabla de referencia del brief (ejecute `clawperf calibrate` para medirlos aquí)'}.`,
@@ -99,7 +99,7 @@ function diagnosis(data: ReportData): string[] {
   if (data.memoryNotes.length) lines.push(...data.memoryNotes.map((note) => `- ${note}`));
   if (data.unflagged.length) {
     lines.push(s(lang, '- Puntos calientes en ejecución que ninguna regla marcó:', '- Runtime hot spots no rule flagged:'));
-    for (const hot of data.unflagged.slice(0, 10)) lines.push(`  - \`${hot.file}:${hot.line}\` ${formatNumber(hot.eventsPerSecond)} ${hot.kind}/s`);
+    for (const hot of data.unflagged.slice(0, 10)) lines.push(`  - \`${hot.file}:${hot.line}\` ${formatNumber(hot.eventsPerSecond, lang)} ${hot.kind}/s`);
   }
   return lines;
 }
@@ -122,7 +122,7 @@ function serverLines(facts: ProjectFacts, lang: Lang): string[] {
 function pollLines(facts: ProjectFacts, lang: Lang): string[] {
   if (!facts.pollLoops.length) return [s(lang, '- Bucles de sondeo: ninguno encontrado.', '- Polling loops: none found.')];
   return facts.pollLoops.map((loop) => {
-    const interval = loop.intervalSeconds !== undefined ? `${formatNumber(loop.intervalSeconds)} s` : `? (${loop.intervalText})`;
+    const interval = loop.intervalSeconds !== undefined ? `${formatNumber(loop.intervalSeconds, lang)} s` : `? (${loop.intervalText})`;
     const source = { literal: s(lang, 'literal', 'literal'), constant: s(lang, 'constante', 'constant'), environment: s(lang, 'variable de entorno, valor por defecto', 'environment default'), 'argument-default': s(lang, 'argumento', 'argument default'), unknown: s(lang, 'desconocido', 'unknown') }[loop.intervalSource] ?? loop.intervalSource;
     return s(lang,
       `- Bucle de sondeo ${where(loop)}: cada ${interval} (\`${loop.intervalText}\`, ${source})${loop.backoff ? ', con back-off' : ', sin back-off'}; ${loop.fileOpsPerPoll} operaciones de fichero y ${loop.subprocessesPerPoll} subprocesos por vuelta.`,
@@ -134,7 +134,7 @@ function pollLines(facts: ProjectFacts, lang: Lang): string[] {
 
 function annotations(f: PricedFinding, lang: Lang): string {
   const notes: string[] = [];
-  if (f.runtime) notes.push(s(lang, `confirmado en ejecución: ${formatNumber(f.runtime.eventsPerSecond)} ${f.runtime.kind}/s`, `confirmed at runtime: ${formatNumber(f.runtime.eventsPerSecond)} ${f.runtime.kind}/s`));
+  if (f.runtime) notes.push(s(lang, `confirmado en ejecución: ${formatNumber(f.runtime.eventsPerSecond, lang)} ${f.runtime.kind}/s`, `confirmed at runtime: ${formatNumber(f.runtime.eventsPerSecond, lang)} ${f.runtime.kind}/s`));
   if (f.memory?.regression) notes.push(s(lang, `regresión: estaba resuelto`, `regression: it had been resolved`));
   else if (f.memory) notes.push(s(lang, `conocido desde ${f.memory.knownSince}`, `known since ${f.memory.knownSince}`));
   return notes.length ? ` [${notes.join('; ')}]` : '';

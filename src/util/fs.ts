@@ -1,9 +1,17 @@
 // Writing files so that a reader never sees half of one: write a temp file beside it, fsync, rename.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 
+/** Creates missing parent folders one by one (Node's recursive mkdir spins forever under /proc). */
+function ensureFolder(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) ensureFolder(parent);
+  mkdirSync(dir);
+}
+
 export function writeFileAtomic(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  ensureFolder(dirname(path));
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   let fd: number | undefined;
   try {

@@ -1,19 +1,14 @@
 // `clawperf analyze [PATH...]`: the report, the JSON contract, and the exit codes of DESIGN.md.
 import { Command, Option } from 'commander';
-import { resolve } from 'node:path';
-import { capacityVerdict, curveTable, verdictSentence, verdictToJson } from '../../impact/capacity.js';
-import { readCalibration } from '../../impact/calibration.js';
-import { readCapacityFile, readMachine } from '../../impact/machine.js';
-import { BASE_PROCESS_MB, REQUESTS_IMPORT_MB } from '../../impact/totals.js';
-import { unitCosts } from '../../impact/units.js';
-import { buildReportData } from '../../impact/index.js';
-import { analyzePaths } from '../../pipeline.js';
+import { ciFilter } from '../../ci/index.js';
+import { applyProjectConfig, explicitOptions } from '../../config/apply.js';
+import { FORMATS } from '../../report/formats.js';
 import { resolveLang } from '../../report/lang.js';
-import { renderJson } from '../../report/json.js';
-import { renderMarkdown } from '../../report/markdown.js';
+import { reportSession } from '../../report/session.js';
 import { SEVERITIES, type Severity } from '../../rules/types.js';
 import { describeFsError, writeFileAtomic } from '../../util/fs.js';
 import { guarded, parseAgents, UsageError, warn } from '../errors.js';
+import { fileNotes, note, progressBar, StageTimes } from '../feedback.js';
 
 export interface AnalyzeCliOptions {
   format: string;
@@ -28,6 +23,15 @@ export interface AnalyzeCliOptions {
   exclude?: string;
   quiet?: boolean;
   capacity?: string;
+  /** `--config FILE`; false with `--no-config` (then pyproject.toml is not read). */
+  config?: string | false;
+  memoryDir?: string;
+  baseline?: string;
+  writeBaseline?: string;
+  diff?: string;
+  verbose?: boolean;
+  /** Options typed on the command line; the others may come from `[tool.clawperf]`. */
+  explicit?: ReadonlySet<string>;
 }
 
 const FAIL_ON = [...SEVERITIES, 'none'] as const;
@@ -42,46 +46,35 @@ export function exitCodeFor(severities: Severity[], failOn: string): number {
   return severities.some((s) => SEVERITIES.indexOf(s) <= threshold) ? 1 : 0;
 }
 
-export async function runAnalyze(paths: string[], options: AnalyzeCliOptions): Promise<number> {
+export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions): Promise<number> {
+  const { options, perFileIgnores, configFile, warnings: configWarnings } = applyProjectConfig(paths, cliOptions);
   const agentCounts = parseAgents(options.agents);
-  const agents = agentCounts[agentCounts.length - 1]!;
   if (!FAIL_ON.includes(options.failOn as (typeof FAIL_ON)[number])) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${options.failOn}")`);
+  if (!FORMATS[options.format]) throw new UsageError(`unknown --format "${options.format}" (choose ${Object.keys(FORMATS).join(', ')})`);
   const lang = resolveLang(options.lang, options.ask);
-  const result = await analyzePaths(paths, { agents, select: list(options.select), ignore: list(options.ignore), exclude: list(options.exclude) });
+  const ci = ciFilter(options);
+  const progress = progressBar(!options.quiet);
+  const times = new StageTimes();
+  const session = await reportSession({ paths }, {
+    agentCounts, lang, capacityFile: options.capacity,
+    select: list(options.select), ignore: list(options.ignore), exclude: list(options.exclude), perFileIgnores,
+    keepFindings: ci.keepFindings, onProgress: progress.update, onStage: times.record,
+  }).finally(() => progress.stop());
+  const { result } = session;
+  ci.finish();
   if (result.missing.length) throw new UsageError(`path not found: ${result.missing.join(', ')}`);
-  if (!options.quiet) for (const warning of result.warnings) warn(warning);
-  if (result.summary.files === 0 && !options.quiet) warn(`no Python files found in ${paths.join(', ') || '.'}`);
-
-  const calibration = readCalibration(resolve(result.root));
-  if (calibration.warning && !options.quiet) warn(calibration.warning);
-  const machine = options.capacity ? readCapacityFile(options.capacity) : readMachine({ units: calibration.units });
-  const importsRequests = result.project.files.some((file) => [...file.imports.values()].some((b) => b.target.split('.')[0] === 'requests'));
-  const capacityInput = {
-    findings: result.findings, costs: unitCosts(calibration.costs), machine,
-    baseMemoryMB: BASE_PROCESS_MB + (importsRequests ? REQUESTS_IMPORT_MB : 0),
-  };
-  const verdicts = agentCounts.map((n) => capacityVerdict(capacityInput, n));
-  const verdict = verdicts[verdicts.length - 1]!;
-  const capacityLines = [`- ${verdictSentence(verdict, lang, machine)}`];
-  if (verdicts.length > 1) capacityLines.push('', ...curveTable(verdicts, lang), '');
-  const data = buildReportData(result, result.findings, {
-    agents, lang, measured: calibration.costs, measuredAt: calibration.measuredAt, capacityLines, architectureAllowed: !verdict.holds,
-  });
-
-  let output: string;
-  switch (options.format) {
-    case 'md':
-    case 'markdown':
-      output = renderMarkdown(data);
-      break;
-    case 'json':
-      output = renderJson(data, {
-        capacity: verdicts.length > 1 ? verdicts.map((v) => verdictToJson(v, machine)) : verdictToJson(verdict, machine),
-      });
-      break;
-    default:
-      throw new UsageError(`unknown --format "${options.format}" (choose md or json)`);
+  if (!options.quiet) {
+    for (const warning of [...result.warnings, ...session.warnings]) warn(warning);
+    if (result.summary.files === 0) warn(`no Python files found in ${paths.join(', ') || '.'}`);
+    for (const warning of configWarnings) warn(warning);
+    for (const line of ci.notes()) note(line);
   }
+  if (options.verbose) {
+    note(configFile ? `settings from ${configFile}` : 'no [tool.clawperf] settings found');
+    for (const line of fileNotes(result.project.files, result.findings)) note(line);
+    note(times.line());
+  }
+  const output = session.render(options.format);
   if (options.output) {
     try {
       writeFileAtomic(options.output, output);
@@ -91,7 +84,7 @@ export async function runAnalyze(paths: string[], options: AnalyzeCliOptions): P
   } else {
     process.stdout.write(output);
   }
-  return exitCodeFor(result.findings.map((f) => f.severity), options.failOn);
+  return exitCodeFor(session.findings.map((f) => f.severity), options.failOn);
 }
 
 export function registerAnalyze(program: Command): void {
@@ -99,7 +92,7 @@ export function registerAnalyze(program: Command): void {
     .command('analyze')
     .description('analyse Python files and print the five-section performance report')
     .argument('[paths...]', 'files, folders or globs (default: the current folder)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['md', 'json']).default('md'))
+    .addOption(new Option('-f, --format <format>', `output format: ${Object.keys(FORMATS).join(', ')}`).default('md'))
     .addOption(new Option('-l, --lang <lang>', 'report language').choices(['es', 'en', 'auto']).default('auto'))
     .option('--ask <text>', 'the user’s request; sets the language in auto mode')
     .option('-n, --agents <n>', 'concurrent agents to price for (a list like 1,10,100 prints the capacity curve)', '100')
@@ -110,6 +103,14 @@ export function registerAnalyze(program: Command): void {
     .option('--exclude <patterns>', 'extra paths to exclude, gitignore-style (comma-separated)')
     .option('--capacity <file>', 'evaluate the capacity verdict for another machine (JSON: cores, memoryMB, fdLimit, …)')
     .option('--no-memory', 'do not read or update the project memory')
-    .option('-q, --quiet', 'no warnings on stderr')
-    .action(async (paths: string[], options: AnalyzeCliOptions) => guarded(() => runAnalyze(paths, options)));
+    .option('-q, --quiet', 'no warnings, notes or progress bar on stderr')
+    .option('-v, --verbose', 'timings, the settings file used and one note per file on stderr')
+    .option('--config <file>', 'settings file (pyproject.toml with [tool.clawperf], or clawperf.toml); default: found from the analysed path upward')
+    .option('--no-config', 'ignore pyproject.toml / clawperf.toml settings')
+    .option('--memory-dir <dir>', 'project memory folder (default .claude/agent-memory/performance-engineer)')
+    .option('--baseline <file>', 'report only findings not recorded in this baseline')
+    .option('--write-baseline <file>', 'record every current finding in this baseline file (and report none of them)')
+    .option('--diff <rev>', 'report only findings on lines changed since this git revision (untracked files count as changed)')
+    .action(async (paths: string[], options: AnalyzeCliOptions, command: Command) =>
+      guarded(() => runAnalyze(paths, { ...options, explicit: explicitOptions(command) })));
 }
