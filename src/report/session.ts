@@ -8,6 +8,8 @@ import { readCapacityFile, readMachine, type MachineCapacity } from '../impact/m
 import { BASE_PROCESS_MB, REQUESTS_IMPORT_MB } from '../impact/totals.js';
 import { unitCosts } from '../impact/units.js';
 import { analyzePaths, analyzeSources, type AnalysisResult, type AnalyzeOptions, type Source } from '../pipeline.js';
+import { selectRules } from '../rules/engine.js';
+import { RULES } from '../rules/index.js';
 import type { Finding, Lang } from '../rules/types.js';
 import type { ReportData } from './data.js';
 import { FORMATS, type ReportExtras } from './formats.js';
@@ -20,7 +22,8 @@ export interface SessionOptions extends AnalyzeOptions {
   capacityFile?: string;
   /** Replaces the findings before pricing (runtime join, memory, baseline filters…). */
   transform?: (findings: Finding[], result: AnalysisResult) => Finding[];
-  memoryNotes?: string[];
+  /** Sentences from project memory; a function is called after `transform` has run. */
+  memoryNotes?: string[] | (() => string[]);
   unflagged?: ReportData['unflagged'];
 }
 
@@ -32,6 +35,8 @@ export interface Session {
   verdicts: CapacityVerdict[];
   /** Warnings about calibration or capacity files (one line each). */
   warnings: string[];
+  /** Ids of the rules that ran (after --select/--ignore). */
+  ruleIds: string[];
   render(format: string): string;
 }
 
@@ -51,13 +56,15 @@ export async function reportSession(input: { paths: string[] } | { sources: Sour
   if (verdicts.length > 1) capacityLines.push('', ...curveTable(verdicts, options.lang), '');
   const data = buildReportData(result, findings, {
     agents, lang: options.lang, measured: calibration.costs, measuredAt: calibration.measuredAt, capacityLines,
-    architectureAllowed: !verdict.holds, memoryNotes: options.memoryNotes, unflagged: options.unflagged,
+    architectureAllowed: !verdict.holds,
+    memoryNotes: typeof options.memoryNotes === 'function' ? options.memoryNotes() : options.memoryNotes, unflagged: options.unflagged,
   });
   const extras: ReportExtras = {
     capacity: verdicts.length > 1 ? verdicts.map((v) => verdictToJson(v, machine)) : verdictToJson(verdict, machine),
   };
   return {
     result, findings, data, machine, verdicts, warnings,
+    ruleIds: selectRules(options.rules ?? RULES, options).map((rule) => rule.meta.id),
     render(format: string) {
       const renderer = FORMATS[format];
       if (!renderer) throw new Error(`unknown format "${format}" (choose ${Object.keys(FORMATS).join(', ')})`);

@@ -2,6 +2,9 @@
 import { Command, Option } from 'commander';
 import { ciFilter } from '../../ci/index.js';
 import { applyProjectConfig, explicitOptions } from '../../config/apply.js';
+import { memorySession } from '../../memory/analysis.js';
+import { MemoryError } from '../../memory/index.js';
+import { commonRoot } from '../../pipeline.js';
 import { FORMATS } from '../../report/formats.js';
 import { resolveLang } from '../../report/lang.js';
 import { reportSession } from '../../report/session.js';
@@ -55,7 +58,9 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   const ci = ciFilter(options);
   const progress = progressBar(!options.quiet);
   const times = new StageTimes();
+  const memory = memorySession(commonRoot(paths.length ? paths : ['.'], process.cwd()), { dir: options.memoryDir, enabled: options.memory !== false });
   const session = await reportSession({ paths }, {
+    transform: (findings, analysis) => memory.transform(findings, analysis), memoryNotes: () => memory.notes(lang),
     agentCounts, lang, capacityFile: options.capacity,
     select: list(options.select), ignore: list(options.ignore), exclude: list(options.exclude), perFileIgnores,
     keepFindings: ci.keepFindings, onProgress: progress.update, onStage: times.record,
@@ -64,7 +69,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   ci.finish();
   if (result.missing.length) throw new UsageError(`path not found: ${result.missing.join(', ')}`);
   if (!options.quiet) {
-    for (const warning of [...result.warnings, ...session.warnings]) warn(warning);
+    for (const warning of [...result.warnings, ...session.warnings, ...memory.warnings()]) warn(warning);
     if (result.summary.files === 0) warn(`no Python files found in ${paths.join(', ') || '.'}`);
     for (const warning of configWarnings) warn(warning);
     for (const line of ci.notes()) note(line);
@@ -83,6 +88,14 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
     }
   } else {
     process.stdout.write(output);
+  }
+  try {
+    const selected = options.select || options.ignore ? session.ruleIds : undefined;
+    for (const warning of await memory.record(result, session.findings, selected)) if (!options.quiet) warn(warning);
+  } catch (error) {
+    // The report is already out; a memory that cannot be written is one clear line, not a lost run.
+    if (!(error instanceof MemoryError)) throw error;
+    warn(`project memory not updated: ${error.message}`);
   }
   return exitCodeFor(session.findings.map((f) => f.severity), options.failOn);
 }
