@@ -39,7 +39,18 @@ export interface AnalysisResult {
 export interface AnalyzeOptions extends Omit<RuleSelection, 'agents'>, DiscoverOptions {
   agents?: number;
   rules?: Rule[];
+  /**
+   * Narrows (or annotates) the findings before they are counted: a baseline, `--diff`. It sees the file
+   * models, so it can read the flagged source lines.
+   */
+  keepFindings?: (findings: Finding[], project: ProjectModel) => Finding[];
+  /** Called after each file is parsed and modelled (a progress bar). */
+  onProgress?: (done: number, total: number) => void;
+  /** Called when a stage ends, with its wall time in milliseconds (`--verbose`). */
+  onStage?: (stage: AnalysisStage, ms: number) => void;
 }
+
+export type AnalysisStage = 'discover' | 'parse' | 'link' | 'rules';
 
 /** The folder the analysed paths share: module names are computed from it. */
 export function commonRoot(paths: string[], cwd: string): string {
@@ -67,9 +78,9 @@ export function moduleName(relativePath: string): { module: string; isPackage: b
   return { module: parts.join('.') || '__main__', isPackage };
 }
 
-export async function modelSources(sources: Source[], root: string, cwd: string): Promise<FileModel[]> {
+export async function modelSources(sources: Source[], root: string, cwd: string, onProgress?: (done: number, total: number) => void): Promise<FileModel[]> {
   const parser = await loadPythonParser();
-  return sources.map((source) => {
+  return sources.map((source, index) => {
     const rel = relative(root, resolve(cwd, source.path)).split(sep).join('/');
     const { module, isPackage } = moduleName(rel);
     const tree = parser.parse(source.text);
@@ -77,6 +88,7 @@ export async function modelSources(sources: Source[], root: string, cwd: string)
       return buildFileModel(source.path, module, isPackage, source.text, tree, parser);
     } finally {
       tree.delete();
+      onProgress?.(index + 1, sources.length);
     }
   });
 }
@@ -96,19 +108,28 @@ export function summarize(files: FileModel[], findings: Finding[]): AnalysisSumm
 export async function analyzeSources(sources: Source[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const cwd = options.cwd ?? process.cwd();
   const root = commonRoot(sources.map((s) => s.path), cwd);
-  const files = await modelSources(sources, root, cwd);
+  const started = performance.now();
+  const files = await modelSources(sources, root, cwd, options.onProgress);
+  options.onStage?.('parse', performance.now() - started);
   return finish(files, root, [], [], options);
 }
 
 function finish(files: FileModel[], root: string, warnings: string[], missing: string[], options: AnalyzeOptions): AnalysisResult {
+  let started = performance.now();
   const project = linkProject(files);
-  const { findings, errors } = runRules(project, options.rules ?? RULES, { ...options, agents: options.agents ?? 100 });
+  options.onStage?.('link', performance.now() - started);
+  started = performance.now();
+  const ruled = runRules(project, options.rules ?? RULES, { ...options, agents: options.agents ?? 100 });
+  options.onStage?.('rules', performance.now() - started);
+  const errors = ruled.errors;
+  const findings = options.keepFindings ? options.keepFindings(ruled.findings, project) : ruled.findings;
   for (const file of files) if (file.parseError) warnings.push(`${file.path}: syntax error; analysed where the tree is sound`);
   return { root, project, findings, warnings: [...warnings, ...errors], missing, summary: summarize(files, findings) };
 }
 
 export async function analyzePaths(paths: string[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const cwd = options.cwd ?? process.cwd();
+  let started = performance.now();
   const found = discover(paths.length ? paths : ['.'], options);
   const root = commonRoot(paths.length ? paths : ['.'], cwd);
   const warnings = [...found.warnings];
@@ -119,6 +140,9 @@ export async function analyzePaths(paths: string[], options: AnalyzeOptions = {}
     if (read.ok) sources.push({ path, text: read.text });
     else warnings.push(`${path}: ${read.reason}`);
   }
-  const files = await modelSources(sources, root, cwd);
+  options.onStage?.('discover', performance.now() - started);
+  started = performance.now();
+  const files = await modelSources(sources, root, cwd, options.onProgress);
+  options.onStage?.('parse', performance.now() - started);
   return finish(files, root, warnings, found.missing, options);
 }

@@ -55,7 +55,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   if (!FAIL_ON.includes(options.failOn as (typeof FAIL_ON)[number])) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${options.failOn}")`);
   if (!FORMATS[options.format]) throw new UsageError(`unknown --format "${options.format}" (choose ${Object.keys(FORMATS).join(', ')})`);
   const lang = resolveLang(options.lang, options.ask);
-  const ci = ciFilter(options);
+  const ci = ciFilter({ ...options, paths });
   const progress = progressBar(!options.quiet);
   const times = new StageTimes();
   const memory = memorySession(commonRoot(paths.length ? paths : ['.'], process.cwd()), { dir: options.memoryDir, enabled: options.memory !== false });
@@ -91,7 +91,8 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   }
   try {
     const selected = options.select || options.ignore ? session.ruleIds : undefined;
-    for (const warning of await memory.record(result, session.findings, selected)) if (!options.quiet) warn(warning);
+    // A baseline or --diff hides findings on purpose: memory must not take them for fixed.
+    if (!ci.partial) for (const warning of await memory.record(result, session.findings, selected)) if (!options.quiet) warn(warning);
   } catch (error) {
     // The report is already out; a memory that cannot be written is one clear line, not a lost run.
     if (!(error instanceof MemoryError)) throw error;

@@ -1,0 +1,117 @@
+// Making sure no process started by a stress run outlives clawperf.
+//
+// Three layers: (1) normal teardown in run.ts (SIGTERM to each process group, SIGKILL after a grace
+// period); (2) a process 'exit' handler that SIGKILLs every group still registered (runs on
+// process.exit, on an uncaught exception, and after our SIGINT/SIGTERM handlers); (3) a tiny shell
+// watchdog holding the read end of a pipe from us: if clawperf dies in a way no handler sees (SIGKILL,
+// out of memory), the pipe closes and the watchdog kills the groups it was told about.
+import { type ChildProcess, spawn } from 'node:child_process';
+
+const liveGroups = new Set<number>();
+const livePids = new Set<number>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => killAllSync('SIGKILL'));
+}
+
+export function registerGroup(pgid: number): void {
+  installExitHook();
+  liveGroups.add(pgid);
+}
+
+export function unregisterGroup(pgid: number): void {
+  liveGroups.delete(pgid);
+}
+
+/** A process outside the agent groups (it called setsid) that must still be killed. */
+export function registerPid(pid: number): void {
+  installExitHook();
+  livePids.add(pid);
+}
+
+export function unregisterPid(pid: number): void {
+  livePids.delete(pid);
+}
+
+/** Signal a whole process group; false if it no longer exists. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function signalPid(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Kill everything still registered, synchronously (safe inside an 'exit' handler). */
+export function killAllSync(signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const pgid of liveGroups) signalGroup(pgid, signal);
+  for (const pid of livePids) signalPid(pid, signal);
+}
+
+// The watchdog: reads "-PGID" / "PID" lines; on "done" it exits quietly, on end of input (we died)
+// it kills them all. It ignores the terminal's signals so a Ctrl-C cannot remove it before us.
+const WATCHDOG = `trap '' INT TERM HUP
+p=
+while read x; do
+  case "$x" in done) exit 0;; esac
+  p="$p $x"
+done
+[ -n "$p" ] && kill -9 $p 2>/dev/null
+exit 0`;
+
+export class Watchdog {
+  private readonly child: ChildProcess | undefined;
+
+  constructor() {
+    try {
+      this.child = spawn('/bin/sh', ['-c', WATCHDOG], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+      this.child.on('error', () => undefined);
+      this.child.stdin?.on('error', () => undefined);
+      this.child.unref();
+    } catch {
+      this.child = undefined;
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  watchGroup(pgid: number): void {
+    this.child?.stdin?.write(`-${pgid}\n`);
+  }
+
+  watchPid(pid: number): void {
+    this.child?.stdin?.write(`${pid}\n`);
+  }
+
+  /** Normal end: the watchdog exits without killing anything. */
+  close(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        signalPid(child.pid ?? -1, 'SIGKILL');
+        resolve();
+      }, 2000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.stdin?.end('done\n');
+    });
+  }
+}
