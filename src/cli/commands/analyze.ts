@@ -3,6 +3,8 @@ import { Command, Option } from 'commander';
 import { ciFilter } from '../../ci/index.js';
 import { applyProjectConfig, explicitOptions } from '../../config/apply.js';
 import { memorySession } from '../../memory/analysis.js';
+import { joinTrace, readTrace } from '../../runtime/trace/index.js';
+import type { RuntimeHotspot } from '../../report/data.js';
 import { MemoryError } from '../../memory/index.js';
 import { commonRoot } from '../../pipeline.js';
 import { FORMATS } from '../../report/formats.js';
@@ -33,6 +35,8 @@ export interface AnalyzeCliOptions {
   writeBaseline?: string;
   diff?: string;
   verbose?: boolean;
+  /** A `clawperf trace` result to join: findings confirmed at runtime use the measured rate. */
+  trace?: string;
   /** Options typed on the command line; the others may come from `[tool.clawperf]`. */
   explicit?: ReadonlySet<string>;
 }
@@ -58,9 +62,18 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   const ci = ciFilter({ ...options, paths });
   const progress = progressBar(!options.quiet);
   const times = new StageTimes();
+  const trace = options.trace ? readTrace(options.trace) : undefined;
+  const unflagged: RuntimeHotspot[] = [];
   const memory = memorySession(commonRoot(paths.length ? paths : ['.'], process.cwd()), { dir: options.memoryDir, enabled: options.memory !== false });
   const session = await reportSession({ paths }, {
-    transform: (findings, analysis) => memory.transform(findings, analysis), memoryNotes: () => memory.notes(lang),
+    transform: (findings, analysis) => {
+      if (!trace) return memory.transform(findings, analysis);
+      // Runtime evidence first: memory treats a finding confirmed at runtime as verified.
+      const joined = joinTrace(findings, trace);
+      unflagged.push(...joined.unflagged);
+      return memory.transform(joined.findings, analysis);
+    },
+    memoryNotes: () => memory.notes(lang), unflagged,
     agentCounts, lang, capacityFile: options.capacity,
     select: list(options.select), ignore: list(options.ignore), exclude: list(options.exclude), perFileIgnores,
     keepFindings: ci.keepFindings, onProgress: progress.update, onStage: times.record,
@@ -116,6 +129,7 @@ export function registerAnalyze(program: Command): void {
     .option('--ignore <rules>', 'skip these rules, prefixes or dimensions (comma-separated)')
     .option('--exclude <patterns>', 'extra paths to exclude, gitignore-style (comma-separated)')
     .option('--capacity <file>', 'evaluate the capacity verdict for another machine (JSON: cores, memoryMB, fdLimit, …)')
+    .option('--trace <file>', 'join runtime evidence from `clawperf trace` (.clawperf/trace.json): confirmed findings use measured rates')
     .option('--no-memory', 'do not read or update the project memory')
     .option('-q, --quiet', 'no warnings, notes or progress bar on stderr')
     .option('-v, --verbose', 'timings, the settings file used and one note per file on stderr')
