@@ -16,6 +16,13 @@ interface Container {
   /** For `for` loops and comprehensions: the iterable, evaluated once, outside the loop. */
   iterable?: Node;
   id: string | number;
+  /** The node's range and the iterable's, read once (each `endIndex` read crosses into WASM). */
+  start: number;
+  end: number;
+  iterableStart: number;
+  iterableEnd: number;
+  /** Index (in sorted order) of the innermost container enclosing this one, or -1. */
+  parent: number;
 }
 
 export function spanOf(node: Node): Span {
@@ -91,7 +98,10 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   let loopCounter = 0;
   const qualnames = new Map<number, string>(); // def/class node id → qualname
   for (const { name, node } of captures) {
-    if (name === 'def' || name === 'class') containers.push({ kind: name, node, regionStart: node.startIndex, regionEnd: node.endIndex, id: node.id });
+    if (name === 'def' || name === 'class') {
+      const end = node.endIndex;
+      containers.push({ kind: name, node, regionStart: node.startIndex, regionEnd: end, id: node.id, start: node.startIndex, end, iterableStart: 0, iterableEnd: 0, parent: -1 });
+    }
     else if (name === 'for' || name === 'while' || name === 'comprehension') {
       let iterable: Node | undefined;
       if (name === 'for') iterable = node.childForFieldName('right') ?? undefined;
@@ -100,18 +110,42 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
         iterable = clause?.childForFieldName('right') ?? undefined;
       }
       const body = name === 'for' ? node.childForFieldName('body') : null;
+      const end = node.endIndex;
       containers.push({
         kind: 'loop', node, iterable, id: loopCounter++,
         regionStart: body ? body.startIndex : node.startIndex,
-        regionEnd: node.endIndex,
+        regionEnd: end, start: node.startIndex, end,
+        iterableStart: iterable ? iterable.startIndex : 0, iterableEnd: iterable ? iterable.endIndex : 0, parent: -1,
       });
     }
   }
-  containers.sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
+  containers.sort((a, b) => a.start - b.start || b.end - a.end);
+  // Syntax nodes nest, so the containers form a tree: link each to its innermost encloser with one stack sweep.
+  const containerStarts = containers.map((c) => c.start);
+  const iterableIds = new Set<number>();
+  for (let i = 0, stack: number[] = []; i < containers.length; i++) {
+    const c = containers[i]!;
+    while (stack.length > 0 && !(c.end <= containers[stack[stack.length - 1]!]!.end)) stack.pop();
+    c.parent = stack.length > 0 ? stack[stack.length - 1]! : -1;
+    stack.push(i);
+    if (c.iterable) iterableIds.add(c.iterable.id);
+  }
 
-  /** Containers enclosing [start, end), outermost first. */
+  /** Containers enclosing [start, end), outermost first: the last container starting at or before `start`, then its ancestors. */
   function enclosing(start: number, end: number): Container[] {
-    return containers.filter((c) => c.node.startIndex <= start && end <= c.node.endIndex && !(c.node.startIndex === start && c.node.endIndex === end));
+    let lo = 0;
+    let hi = containers.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (containerStarts[mid]! <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    const chain: Container[] = [];
+    for (let i = lo - 1; i >= 0; i = containers[i]!.parent) {
+      const c = containers[i]!;
+      if (c.start <= start && end <= c.end && !(c.start === start && c.end === end)) chain.push(c);
+    }
+    return chain.reverse();
   }
   function innermostDef(chain: Container[]): Container | undefined {
     for (let i = chain.length - 1; i >= 0; i--) if (chain[i]!.kind === 'def') return chain[i];
@@ -130,7 +164,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     for (let i = chain.length - 1; i >= 0; i--) {
       const c = chain[i]!;
       if (c.kind !== 'loop') break;
-      const inIterable = c.iterable && c.iterable.startIndex <= start && end <= c.iterable.endIndex;
+      const inIterable = c.iterable && c.iterableStart <= start && end <= c.iterableEnd;
       if (start >= c.regionStart && !inIterable) loops.push(c.id as number);
     }
     return loops;
@@ -140,7 +174,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   for (const c of containers) {
     if (c.kind === 'loop') continue;
     const name = c.node.childForFieldName('name')?.text ?? '?';
-    const parents = enclosing(c.node.startIndex, c.node.endIndex).filter((p) => p.kind !== 'loop');
+    const parents = enclosing(c.start, c.end).filter((p) => p.kind !== 'loop');
     const parent = parents[parents.length - 1];
     qualnames.set(c.node.id, parent ? `${qualnames.get(parent.node.id)}.${name}` : name);
   }
@@ -191,7 +225,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   function enterScope(chain: Container[]): void {
     const def = innermostDef(chain);
     currentScopeKey = functionIdOf(def) ?? '';
-    const cls = def ? innermostClass(enclosing(def.node.startIndex, def.node.endIndex)) : innermostClass(chain);
+    const cls = def ? innermostClass(enclosing(def.start, def.end)) : innermostClass(chain);
     currentClass = cls ? qualnames.get(cls.node.id) : undefined;
   }
 
@@ -229,7 +263,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   for (const c of containers) {
     if (c.kind === 'loop') continue;
     const qualname = qualnames.get(c.node.id)!;
-    const chain = enclosing(c.node.startIndex, c.node.endIndex);
+    const chain = enclosing(c.start, c.end);
     if (c.kind === 'class') {
       enterScope(chain);
       const bases = (c.node.childForFieldName('superclasses')?.namedChildren ?? [])
@@ -322,16 +356,17 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
 
   // ---- Pass 2: loops, calls and withs.
   const loopById = new Map<number, LoopInfo>();
+  const callByRange = new Map<string, number>(); // `start:end` → the first call with that range (with items)
   for (const c of containers) {
     if (c.kind !== 'loop') continue;
-    const chain = enclosing(c.node.startIndex, c.node.endIndex);
+    const chain = enclosing(c.start, c.end);
     const def = innermostDef(chain);
     const kind = c.node.type === 'for_statement' ? 'for' : c.node.type === 'while_statement' ? 'while' : 'comprehension';
     const condition = kind === 'while' ? c.node.childForFieldName('condition')?.text : undefined;
     const loop: LoopInfo = {
       id: c.id as number, kind, span: spanOf(c.node), unbounded: condition !== undefined && isUnboundedCondition(condition),
       conditionText: condition, iterableText: c.iterable?.text, targetText: kind === 'for' ? c.node.childForFieldName('left')?.text : undefined,
-      functionId: functionIdOf(def), parentLoopId: loopsAround(chain, c.node.startIndex, c.node.endIndex)[0], callIds: [], hasBreakOrReturn: false,
+      functionId: functionIdOf(def), parentLoopId: loopsAround(chain, c.start, c.end)[0], callIds: [], hasBreakOrReturn: false,
     };
     model.loops.push(loop);
     loopById.set(loop.id, loop);
@@ -346,11 +381,14 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     if (name !== 'call') continue;
     const fnNode = node.childForFieldName('function');
     if (!fnNode) continue;
-    const chain = enclosing(node.startIndex, node.endIndex);
+    const nodeEnd = node.endIndex;
+    const chain = enclosing(node.startIndex, nodeEnd);
     enterScope(chain);
     const def = innermostDef(chain);
     const calleeText = dottedText(fnNode) ?? fnNode.text;
-    const callee = dottedText(fnNode) ? qualify(calleeText) : calleeText;
+    // Calling an instance (`s = S(); s()`) calls its class's `__call__`.
+    const instanceType = fnNode.type === 'identifier' ? objectTypes.get(`${currentScopeKey}|${calleeText}`) ?? objectTypes.get(`|${calleeText}`) : undefined;
+    const callee = instanceType ? `${instanceType}.__call__` : dottedText(fnNode) ? qualify(calleeText) : calleeText;
     const args: Argument[] = [];
     for (const arg of node.childForFieldName('arguments')?.namedChildren ?? []) {
       if (!arg || arg.type === 'comment') continue;
@@ -368,7 +406,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
       receiver = fnNode.childForFieldName('object')?.text;
       method = fnNode.childForFieldName('attribute')?.text;
     }
-    const loopIds = loopsAround(chain, node.startIndex, node.endIndex);
+    const loopIds = loopsAround(chain, node.startIndex, nodeEnd);
     const site: CallSite = {
       id: model.calls.length, span: spanOf(node), callee, calleeText, receiver, method,
       receiverType: receiver && dottedText(fnNode.childForFieldName('object')!) ? qualify(receiver) : undefined,
@@ -376,11 +414,13 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
       inWithItem: parent?.type === 'with_item' || (parent?.type === 'as_pattern' && parent.parent?.type === 'with_item'),
       assignedTo: parent?.type === 'assignment' ? parent.childForFieldName('left')?.text : undefined,
       resultDiscarded: parent?.type === 'expression_statement',
-      isLoopIterable: containers.some((c) => c.kind === 'loop' && c.iterable?.id === node.id),
+      isLoopIterable: iterableIds.has(node.id),
       context: 'startup',
     };
     if (site.receiverType === receiver) site.receiverType = undefined;
     model.calls.push(site);
+    const rangeKey = `${site.span.start}:${site.span.end}`;
+    if (!callByRange.has(rangeKey)) callByRange.set(rangeKey, site.id);
     if (site.functionId) model.functions.get(site.functionId)?.callIds.push(site.id);
     if (loopIds[0] !== undefined) loopById.get(loopIds[0])!.callIds.push(site.id);
   }
@@ -409,7 +449,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
       const value = item.childForFieldName('value');
       const callNode = value?.type === 'as_pattern' ? value.namedChildren[0] : value;
       const alias = value?.type === 'as_pattern' ? value.childForFieldName('alias')?.text : undefined;
-      const callId = callNode?.type === 'call' ? model.calls.find((c) => c.span.start === callNode.startIndex && c.span.end === callNode.endIndex)?.id : undefined;
+      const callId = callNode?.type === 'call' ? callByRange.get(`${callNode.startIndex}:${callNode.endIndex}`) : undefined;
       info.items.push({ callId, alias, text: item.text });
     }
     model.withs.push(info);

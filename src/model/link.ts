@@ -150,13 +150,23 @@ function sleepingFunctions(files: FileModel[], edges: Edge[]): Map<string, CallS
 function markPollLoops(files: FileModel[], edges: Edge[], functionsById: ProjectModel['functionsById']): void {
   const sleeps = sleepingFunctions(files, edges);
   const edgesFrom = new Map<number, Edge[]>();
+  const fileIndexes = new Map<FileModel, number>();
+  files.forEach((file, index) => { if (!fileIndexes.has(file)) fileIndexes.set(file, index); });
   for (const edge of edges) {
-    const key = edge.from.id * 4096 + (files.indexOf(edge.fromFile) % 4096);
-    edgesFrom.set(key, [...(edgesFrom.get(key) ?? []), edge]);
+    const key = (fileIndexes.get(edge.fromFile) ?? -1) * 2 ** 24 + edge.from.id;
+    const list = edgesFrom.get(key);
+    if (list) list.push(edge);
+    else edgesFrom.set(key, [edge]);
   }
   files.forEach((file, fileIndex) => {
     const byLoop = new Map<number, CallSite[]>();
-    for (const call of file.calls) for (const loopId of call.loopIds) byLoop.set(loopId, [...(byLoop.get(loopId) ?? []), call]);
+    for (const call of file.calls) {
+      for (const loopId of call.loopIds) {
+        const list = byLoop.get(loopId);
+        if (list) list.push(call);
+        else byLoop.set(loopId, [call]);
+      }
+    }
     for (const loop of file.loops) {
       if (loop.kind === 'comprehension' || isBoundedRetry(loop)) continue;
       let sleepCall: CallSite | undefined;
@@ -164,7 +174,7 @@ function markPollLoops(files: FileModel[], edges: Edge[], functionsById: Project
       for (const call of byLoop.get(loop.id) ?? []) {
         if (call.loopIds[0] !== loop.id && call.loopIds.indexOf(loop.id) > 0) continue; // inner loop's sleep paces the inner loop
         if (isSleep(call)) { sleepCall = call; break; }
-        for (const edge of edgesFrom.get(call.id * 4096 + (fileIndex % 4096)) ?? []) {
+        for (const edge of edgesFrom.get(fileIndex * 2 ** 24 + call.id) ?? []) {
           const viaCallee = edge.entryPoint ? undefined : sleeps.get(edge.to);
           if (viaCallee) {
             sleepCall = viaCallee;
@@ -189,9 +199,21 @@ const HEAT: Record<Context, number> = { startup: 0, per_task: 1, loop: 2, poll_l
 
 interface Entry { context: Context; pollLoop?: { file: FileModel; loopId: number }; via: string[] }
 
+/** Each file's loops by id (the first loop with an id wins, as `Array.find` would). */
+const loopIndexes = new WeakMap<FileModel, Map<number, LoopInfo>>();
+function loopWithId(file: FileModel, id: number): LoopInfo | undefined {
+  let index = loopIndexes.get(file);
+  if (!index) {
+    index = new Map();
+    for (const loop of file.loops) if (!index.has(loop.id)) index.set(loop.id, loop);
+    loopIndexes.set(file, index);
+  }
+  return index.get(id);
+}
+
 /** The context a call site has from its own loops, before what its function inherits. */
 function localContext(file: FileModel, call: CallSite): Entry | undefined {
-  const loops = call.loopIds.map((id) => file.loops.find((l) => l.id === id)!);
+  const loops = call.loopIds.map((id) => loopWithId(file, id)!);
   const poll = loops.find((l) => l.poll);
   if (poll) return { context: 'poll_loop', pollLoop: { file, loopId: poll.id }, via: [] };
   if (loops.length > 0) return { context: 'loop', via: [] };
@@ -201,6 +223,69 @@ function localContext(file: FileModel, call: CallSite): Entry | undefined {
 function isHandlerClass(bases: string[], classBases: (name: string) => string[], depth = 0): boolean {
   if (depth > 5) return false;
   return bases.some((base) => HANDLER_BASES.includes(base) || /RequestHandler$/.test(base) || isHandlerClass(classBases(base), classBases, depth + 1));
+}
+
+/**
+ * The line where a scope's long-lived loop (a poll loop or `while True`) starts: what comes before it in
+ * the same scope is set-up that runs once (`main(): configure(); while True: …`).
+ */
+function serviceLoopLines(files: FileModel[]): Map<string, number> {
+  const lines = new Map<string, number>();
+  for (const file of files) {
+    for (const loop of file.loops) {
+      if (!(loop.poll || (loop.kind === 'while' && loop.unbounded))) continue;
+      const scope = loop.functionId ?? `${file.module}:<module>`;
+      const current = lines.get(scope);
+      if (current === undefined || loop.span.line < current) lines.set(scope, loop.span.line);
+    }
+  }
+  return lines;
+}
+
+interface SetupScopes {
+  serviceLoops: Map<string, number>;
+  /** Functions only ever called, outside loops, before their caller's service loop (and what only they call). */
+  functions: Set<string>;
+}
+
+function setupScopes(files: FileModel[], edges: Edge[], entry: Map<string, Entry>): SetupScopes {
+  const serviceLoops = serviceLoopLines(files);
+  const functions = new Set<string>();
+  const incoming = new Map<string, Edge[]>();
+  for (const edge of edges) incoming.set(edge.to, [...(incoming.get(edge.to) ?? []), edge]);
+  for (let changed = true, rounds = 0; changed && rounds < 8; rounds++) {
+    changed = false;
+    for (const [fnId, calls] of incoming) {
+      if (functions.has(fnId) || entry.get(fnId)?.context !== 'startup') continue;
+      const allSetup = calls.every((edge) => {
+        if (edge.entryPoint || edge.from.loopIds.length > 0) return false;
+        const scope = edge.from.functionId ?? `${edge.fromFile.module}:<module>`;
+        const loopLine = serviceLoops.get(scope);
+        return (loopLine !== undefined && edge.from.span.line < loopLine) || (edge.from.functionId !== undefined && functions.has(edge.from.functionId));
+      });
+      if (allSetup) {
+        functions.add(fnId);
+        changed = true;
+      }
+    }
+  }
+  return { serviceLoops, functions };
+}
+
+/** A plain loop in set-up code (before the service loop, or in a set-up function) runs once: start-up. */
+function demoteSetupLoop(file: FileModel, call: CallSite, own: Entry | undefined, setup: SetupScopes): Entry | undefined {
+  if (own?.context !== 'loop') return own;
+  const scope = call.functionId ?? `${file.module}:<module>`;
+  if (call.functionId && setup.functions.has(call.functionId)) return { context: 'startup', via: [] };
+  const loopLine = setup.serviceLoops.get(scope);
+  const outermost = loopWithId(file, call.loopIds[call.loopIds.length - 1]!);
+  if (loopLine !== undefined && outermost && outermost.span.endLine < loopLine) return { context: 'startup', via: [] };
+  return own;
+}
+
+/** The key of `ProjectModel.callsByPollLoop`: the poll loop's file path and line. */
+export function pollLoopKey(loopFile: string, loopLine: number): string {
+  return `${loopLine}:${loopFile}`;
 }
 
 export function linkProject(files: FileModel[]): ProjectModel {
@@ -256,18 +341,37 @@ export function linkProject(files: FileModel[]): ProjectModel {
       if (raise(edge.to, inherited)) changed = true;
     }
   }
+  const setup = setupScopes(files, edges, entry);
   for (const file of files) {
     for (const call of file.calls) {
-      const own = localContext(file, call);
+      const own = demoteSetupLoop(file, call, localContext(file, call), setup);
       const inherited = call.functionId ? entry.get(call.functionId) : undefined;
       const best = own && (!inherited || HEAT[own.context] >= HEAT[inherited.context]) ? own : inherited;
       call.context = best?.context ?? 'startup';
       if (best?.via.length) call.via = best.via;
-      const pollLoop = best?.pollLoop && best.pollLoop.file.loops.find((l) => l.id === best.pollLoop!.loopId);
+      const pollLoop = best?.pollLoop && loopWithId(best.pollLoop.file, best.pollLoop.loopId);
       if (pollLoop?.poll) call.poll = { ...pollLoop.poll, loopFile: best!.pollLoop!.file.path, loopLine: pollLoop.span.line };
     }
   }
-  for (const { fn } of functionsById.values()) fn.callees = new Set(edges.filter((e) => e.from.functionId === fn.id).map((e) => e.to));
+  const calleesOf = new Map<string, string[]>();
+  for (const edge of edges) {
+    if (edge.from.functionId === undefined) continue;
+    const list = calleesOf.get(edge.from.functionId);
+    if (list) list.push(edge.to);
+    else calleesOf.set(edge.from.functionId, [edge.to]);
+  }
+  for (const { fn } of functionsById.values()) fn.callees = new Set(calleesOf.get(fn.id) ?? []);
   for (const { fn } of functionsById.values()) fn.context = entry.get(fn.id)?.context ?? 'startup';
-  return { files, functionsById, callers };
+  // Calls paced by each poll loop (`callsPerPoll`), so rules need not scan every call of the project per loop.
+  const callsByPollLoop = new Map<string, { file: FileModel; call: CallSite }[]>();
+  for (const file of files) {
+    for (const call of file.calls) {
+      if (!call.poll) continue;
+      const key = pollLoopKey(call.poll.loopFile, call.poll.loopLine);
+      const list = callsByPollLoop.get(key);
+      if (list) list.push({ file, call });
+      else callsByPollLoop.set(key, [{ file, call }]);
+    }
+  }
+  return { files, functionsById, callers, callsByPollLoop };
 }

@@ -179,6 +179,8 @@ export interface FileModel {
   module: string; // dotted module name inside the project
   lines: number;
   parseError: boolean;
+  /** Set when the model could not be built (e.g. nesting too deep): the file is counted, not analysed. */
+  modelError?: string;
   imports: Map<string, ImportBinding>;
   constants: Map<string, Expr>;
   functions: Map<string, FunctionInfo>;
@@ -203,4 +205,9 @@ export interface ProjectModel {
   functionsById: Map<string, { file: FileModel; fn: FunctionInfo }>;
   /** Who calls each function (ids), for context propagation. */
   callers: Map<string, Set<string>>;
+  /**
+   * Calls paced by each poll loop, keyed by `pollLoopKey(loopFile, loopLine)` (link.ts), in project order.
+   * Filled by the linker; optional so hand-built project models stay valid.
+   */
+  callsByPollLoop?: Map<string, { file: FileModel; call: CallSite }[]>;
 }
