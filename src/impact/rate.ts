@@ -14,8 +14,10 @@ export const ASSUMED = {
   pollIntervalSeconds: 1,
 };
 
-function fmt(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(n < 1 ? 2 : 1).replace(/\.?0+$/, '');
+/** Interval and rate figures in the sentence's language (0.5 in English, 0,5 in Spanish). */
+function fmt(n: number, lang: 'es' | 'en' = 'en'): string {
+  const text = Number.isInteger(n) ? String(n) : n.toFixed(n < 1 ? 2 : 1).replace(/\.?0+$/, '');
+  return lang === 'es' ? text.replace('.', ',') : text;
 }
 
 /** Loops between the pacing loop (or function entry) and the call: each multiplies by the items per loop. */
@@ -34,8 +36,8 @@ export function cycleRate(call: CallSite, file: FileModel): CycleRate {
     const factor = innerLoopFactor(call, pollLoop);
     const polls = 1 / interval;
     const basis = known
-      ? { es: `un sondeo cada ${fmt(interval)} s (${call.poll.intervalText})`, en: `one poll every ${fmt(interval)} s (${call.poll.intervalText})` }
-      : { es: `intervalo de sondeo desconocido (${call.poll.intervalText}), se asume ${fmt(interval)} s`, en: `unknown poll interval (${call.poll.intervalText}), assumed ${fmt(interval)} s` };
+      ? { es: `un sondeo cada ${fmt(interval, 'es')} s (${call.poll.intervalText})`, en: `one poll every ${fmt(interval)} s (${call.poll.intervalText})` }
+      : { es: `intervalo de sondeo desconocido (${call.poll.intervalText}), se asume ${fmt(interval, 'es')} s`, en: `unknown poll interval (${call.poll.intervalText}), assumed ${fmt(interval)} s` };
     if (factor > 1) {
       basis.es += ` × ${factor} elementos por sondeo (supuesto)`;
       basis.en += ` × ${factor} items per poll (assumed)`;
@@ -57,7 +59,7 @@ export function cycleRate(call: CallSite, file: FileModel): CycleRate {
     return {
       perSecond: ASSUMED.tasksPerSecond * factor,
       basis: {
-        es: `${fmt(ASSUMED.tasksPerSecond)} tareas/s por agente (supuesto)${factor > 1 ? ` × ${factor} iteraciones por tarea` : ''}`,
+        es: `${fmt(ASSUMED.tasksPerSecond, 'es')} tareas/s por agente (supuesto)${factor > 1 ? ` × ${factor} iteraciones por tarea` : ''}`,
         en: `${fmt(ASSUMED.tasksPerSecond)} tasks/s per agent (assumed)${factor > 1 ? ` × ${factor} iterations per task` : ''}`,
       },
     };

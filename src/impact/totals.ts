@@ -30,9 +30,30 @@ export interface Totals {
   growth: 'linear' | 'quadratic';
 }
 
-/** The budget of all findings at `agents` (quadratic findings grow with N²). */
+/** The larger of two budgets, resource by resource. */
+function maxBudgets(a: ResourceBudget, b: ResourceBudget): ResourceBudget {
+  return {
+    cores: { low: Math.max(a.cores.low, b.cores.low), high: Math.max(a.cores.high, b.cores.high) },
+    diskOps: Math.max(a.diskOps, b.diskOps), fsyncs: Math.max(a.fsyncs, b.fsyncs), processes: Math.max(a.processes, b.processes),
+    fds: Math.max(a.fds, b.fds), memoryMB: Math.max(a.memoryMB, b.memoryMB), tcpConnections: Math.max(a.tcpConnections, b.tcpConnections),
+    timeWait: Math.max(a.timeWait, b.timeWait), threads: Math.max(a.threads, b.threads), operations: Math.max(a.operations, b.operations),
+  };
+}
+
+/**
+ * The budget of all findings at `agents` (quadratic findings grow with N²). Several rules often flag the
+ * same call (SP501, SP503 and SP504 on one `subprocess.run`): they price the same operations, so findings
+ * on one line count once, resource by resource, instead of being added up.
+ */
 export function budgetAt(findings: Finding[], agents: number, costs: Record<UnitId, UnitCost>, which: 'current' | 'expected' = 'current'): ResourceBudget {
-  return findings.reduce((sum, f) => addBudgets(sum, budgetOf(effectiveCost(f), agents, costs, which)), emptyBudget());
+  const byLine = new Map<string, ResourceBudget>();
+  for (const f of findings) {
+    const key = `${f.file}:${f.line}`;
+    const budget = budgetOf(effectiveCost(f), agents, costs, which);
+    const seen = byLine.get(key);
+    byLine.set(key, seen ? maxBudgets(seen, budget) : budget);
+  }
+  return [...byLine.values()].reduce(addBudgets, emptyBudget());
 }
 
 export function computeTotals(findings: Finding[], agents: number, costs: Record<UnitId, UnitCost>, importsRequests: boolean): Totals {

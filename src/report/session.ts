@@ -45,7 +45,9 @@ export async function reportSession(input: { paths: string[] } | { sources: Sour
   const result = 'paths' in input ? await analyzePaths(input.paths, { ...options, agents }) : await analyzeSources(input.sources, { ...options, agents });
   const findings = options.transform ? options.transform(result.findings, result) : result.findings;
   const warnings: string[] = [];
-  const calibration = readCalibration(resolve(result.root));
+  // Calibration of the analysed project first, else of the folder clawperf runs in.
+  const projectCalibration = readCalibration(resolve(result.root));
+  const calibration = projectCalibration.measuredAt || projectCalibration.warning ? projectCalibration : readCalibration(resolve(options.cwd ?? process.cwd()));
   if (calibration.warning) warnings.push(calibration.warning);
   const machine = options.capacityFile ? readCapacityFile(options.capacityFile) : readMachine({ units: calibration.units });
   const importsRequests = result.project.files.some((file) => [...file.imports.values()].some((b) => b.target.split('.')[0] === 'requests'));
