@@ -178,7 +178,16 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const parent = parents[parents.length - 1];
     qualnames.set(c.node.id, parent ? `${qualnames.get(parent.node.id)}.${name}` : name);
   }
-  const functionIdOf = (def: Container | undefined) => (def ? `${module}:${qualnames.get(def.node.id)}` : undefined);
+  const functionIds = new Map<Container, string>(); // one id string per def, built once
+  const functionIdOf = (def: Container | undefined) => {
+    if (!def) return undefined;
+    let id = functionIds.get(def);
+    if (id === undefined) {
+      id = `${module}:${qualnames.get(def.node.id)}`;
+      functionIds.set(def, id);
+    }
+    return id;
+  };
 
   // ---- Pass 1: imports, definitions, constants and tracked object types.
   const localDefinitions = new Set<string>();
@@ -221,12 +230,25 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     }
     return localConstants.get(`${currentScopeKey}|${name}`) ?? model.constants.get(name);
   }
-  const scope: Scope = { qualify, lookup };
+  function isInstance(dotted: string): boolean {
+    if ((dotted.startsWith('self.') || dotted.startsWith('cls.')) && currentClass) return /^(self|cls)\.\w+$/.test(dotted) && objectTypes.has(`class:${currentClass}|self.${dotted.slice(dotted.indexOf('.') + 1)}`);
+    return /^\w+$/.test(dotted) && (objectTypes.has(`${currentScopeKey}|${dotted}`) || objectTypes.has(`|${dotted}`));
+  }
+  const scope: Scope = { qualify, lookup, isInstance };
+  const classOfDef = new Map<Container, string | undefined>(); // a def's class (`self`'s), found once per def
   function enterScope(chain: Container[]): void {
     const def = innermostDef(chain);
     currentScopeKey = functionIdOf(def) ?? '';
-    const cls = def ? innermostClass(enclosing(def.start, def.end)) : innermostClass(chain);
-    currentClass = cls ? qualnames.get(cls.node.id) : undefined;
+    if (def) {
+      if (!classOfDef.has(def)) {
+        const cls = innermostClass(enclosing(def.start, def.end));
+        classOfDef.set(def, cls ? qualnames.get(cls.node.id) : undefined);
+      }
+      currentClass = classOfDef.get(def);
+    } else {
+      const cls = innermostClass(chain);
+      currentClass = cls ? qualnames.get(cls.node.id) : undefined;
+    }
   }
 
   for (const { name, node } of captures) {
@@ -298,6 +320,13 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     if (fn.className) model.classes.get(fn.className)?.methods.push(fn.id);
   }
 
+  // An assignment under an `if` (a clamp, an override) does not replace an earlier unconditional value.
+  const underIf = (n: typeof captures[number]['node']): boolean => {
+    for (let p = n.parent; p && p.type !== 'function_definition' && p.type !== 'class_definition'; p = p.parent) {
+      if (p.type === 'if_statement' || p.type === 'elif_clause' || p.type === 'else_clause') return true;
+    }
+    return false;
+  };
   // Assignments: module constants, class attributes, local constants, and object types.
   for (const { name, node } of captures) {
     if (name !== 'assign' && name !== 'augassign') continue;
@@ -322,7 +351,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const type = typeOfValue(right, scope);
     if (!def && !cls) {
       if (left.type === 'identifier') {
-        if (!model.constants.has(target) || assignment.loopIds.length === 0) model.constants.set(target, value);
+        if (!model.constants.has(target) || (assignment.loopIds.length === 0 && !underIf(node))) model.constants.set(target, value);
         if (type) objectTypes.set(`|${target}`, type);
       }
     } else if (!def && cls && left.type === 'identifier') {
@@ -335,7 +364,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
         if (value.value.kind !== 'unknown' && !localConstants.has(key)) localConstants.set(key, value);
       } else if (left.type === 'identifier') {
         if (type) objectTypes.set(`${fnId}|${target}`, type);
-        if (value.value.kind !== 'unknown' && assignment.loopIds.length === 0) localConstants.set(`${fnId}|${target}`, value);
+        if (value.value.kind !== 'unknown' && assignment.loopIds.length === 0 && !(underIf(node) && localConstants.has(`${fnId}|${target}`))) localConstants.set(`${fnId}|${target}`, value);
       }
     }
   }
@@ -385,10 +414,12 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const chain = enclosing(node.startIndex, nodeEnd);
     enterScope(chain);
     const def = innermostDef(chain);
-    const calleeText = dottedText(fnNode) ?? fnNode.text;
+    const dotted = dottedText(fnNode); // read once: each node property read crosses into WASM
+    const fnType = fnNode.type;
+    const calleeText = dotted ?? fnNode.text;
     // Calling an instance (`s = S(); s()`) calls its class's `__call__`.
-    const instanceType = fnNode.type === 'identifier' ? objectTypes.get(`${currentScopeKey}|${calleeText}`) ?? objectTypes.get(`|${calleeText}`) : undefined;
-    const callee = instanceType ? `${instanceType}.__call__` : dottedText(fnNode) ? qualify(calleeText) : calleeText;
+    const instanceType = fnType === 'identifier' ? objectTypes.get(`${currentScopeKey}|${calleeText}`) ?? objectTypes.get(`|${calleeText}`) : undefined;
+    const callee = instanceType ? `${instanceType}.__call__` : dotted ? qualify(calleeText) : calleeText;
     const args: Argument[] = [];
     for (const arg of node.childForFieldName('arguments')?.namedChildren ?? []) {
       if (!arg || arg.type === 'comment') continue;
@@ -402,14 +433,17 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const parent = node.parent;
     let receiver: string | undefined;
     let method: string | undefined;
-    if (fnNode.type === 'attribute') {
-      receiver = fnNode.childForFieldName('object')?.text;
+    let objectNode: Node | null = null;
+    if (fnType === 'attribute') {
+      objectNode = fnNode.childForFieldName('object');
+      receiver = objectNode?.text;
       method = fnNode.childForFieldName('attribute')?.text;
     }
     const loopIds = loopsAround(chain, node.startIndex, nodeEnd);
     const site: CallSite = {
       id: model.calls.length, span: spanOf(node), callee, calleeText, receiver, method,
-      receiverType: receiver && dottedText(fnNode.childForFieldName('object')!) ? qualify(receiver) : undefined,
+      // A dotted callee has a dotted receiver; otherwise the receiver itself is asked.
+      receiverType: receiver && (dotted !== undefined || dottedText(objectNode!)) ? qualify(receiver) : undefined,
       args, functionId: functionIdOf(def), loopIds,
       inWithItem: parent?.type === 'with_item' || (parent?.type === 'as_pattern' && parent.parent?.type === 'with_item'),
       assignedTo: parent?.type === 'assignment' ? parent.childForFieldName('left')?.text : undefined,
@@ -424,10 +458,10 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     if (site.functionId) model.functions.get(site.functionId)?.callIds.push(site.id);
     if (loopIds[0] !== undefined) loopById.get(loopIds[0])!.callIds.push(site.id);
   }
-  // Membership tests (`x in y`): not in the query, so one descendants walk inside WASM finds them.
+  // Membership tests (`x in y`): comparisons come with the query's captures, in document order.
   const memberships: MembershipInfo[] = [];
-  for (const node of root.descendantsOfType('comparison_operator')) {
-    if (!node) continue;
+  for (const { name, node } of captures) {
+    if (name !== 'compare') continue;
     const children = node.children.filter((child): child is Node => child !== null);
     for (let i = 1; i + 1 < children.length; i += 2) {
       const op = children[i]!.type;

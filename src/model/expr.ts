@@ -8,6 +8,8 @@ export interface Scope {
   qualify(dotted: string): string;
   /** A constant visible here: a module constant, a class attribute (`self.X`), or a local one. */
   lookup(name: string): Expr | undefined;
+  /** The name holds an object built by a call (`fleet = load_fleet()`), not the callable itself. */
+  isInstance?(dotted: string): boolean;
 }
 
 const UNKNOWN: Value = { kind: 'unknown' };
@@ -29,7 +31,8 @@ export function stringContent(node: Node): string | undefined {
 }
 
 /** The literal text before the first interpolation/variable: `"cat " + path` → `cat `, `f"rm {p}"` → `rm `. */
-function literalPrefix(node: Node): string | undefined {
+function literalPrefix(node: Node, depth = 0): string | undefined {
+  if (depth > 64) return undefined; // `"a" + b + c + …` thousands long: not a command prefix, and the stack is finite
   if (node.type === 'string') {
     let prefix = '';
     for (const child of node.namedChildren) {
@@ -41,30 +44,34 @@ function literalPrefix(node: Node): string | undefined {
   }
   if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '+') {
     const left = node.childForFieldName('left');
-    return left ? literalPrefix(left) : undefined;
+    return left ? literalPrefix(left, depth + 1) : undefined;
   }
   if (node.type === 'call') {
     // "cat {}".format(path) and "cat %s" % path
     const fn = node.childForFieldName('function');
     const object = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
-    if (object && fn?.childForFieldName('attribute')?.text === 'format') return literalPrefix(object);
+    if (object && fn?.childForFieldName('attribute')?.text === 'format') return literalPrefix(object, depth + 1);
   }
   if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '%') {
     const left = node.childForFieldName('left');
-    return left ? literalPrefix(left)?.split('%')[0] : undefined;
+    return left ? literalPrefix(left, depth + 1)?.split('%')[0] : undefined;
   }
   return undefined;
 }
 
 export function dottedText(node: Node): string | undefined {
-  if (node.type === 'identifier') return node.text;
-  if (node.type === 'attribute') {
-    const object = node.childForFieldName('object');
-    const attribute = node.childForFieldName('attribute');
-    const base = object ? dottedText(object) : undefined;
-    return base && attribute ? `${base}.${attribute.text}` : undefined;
+  // Iterative: `a.b.b.b…` tens of thousands long must not exhaust the stack.
+  const names: string[] = [];
+  let current: Node | null = node;
+  while (current?.type === 'attribute') {
+    const attribute = current.childForFieldName('attribute');
+    if (!attribute) return undefined;
+    names.push(attribute.text);
+    current = current.childForFieldName('object');
   }
-  return undefined;
+  if (current?.type !== 'identifier') return undefined;
+  names.push(current.text);
+  return names.reverse().join('.');
 }
 
 function numberValue(value: Value): number | undefined {
@@ -141,6 +148,7 @@ export function evaluate(node: Node, scope: Scope, depth = 0): Expr {
       const dotted = dottedText(node);
       if (!dotted) break;
       expr.qualifiedName = scope.qualify(dotted);
+      if (scope.isInstance?.(dotted)) expr.instance = true;
       const constant = scope.lookup(dotted);
       if (constant) {
         expr.value = { ...constant.value, source: constant.value.kind === 'number' || constant.value.kind === 'string' ? constant.value.source ?? 'constant' : undefined } as Value;
@@ -157,8 +165,16 @@ export function evaluate(node: Node, scope: Scope, depth = 0): Expr {
       const name = expr.qualifiedName;
       if ((name === 'float' || name === 'int') && positional[0]) {
         const inner = evaluate(positional[0], scope, depth + 1);
-        const value = numberValue(inner.value);
-        if (value !== undefined) expr.value = { kind: 'number', value: name === 'int' ? Math.trunc(value) : value, source: sourceOf(inner) };
+        let value = numberValue(inner.value);
+        let source = sourceOf(inner);
+        // `int(cfg.get("ttl", 300))`: a configured number, 300 by default.
+        const innerFn = positional[0].type === 'call' ? positional[0].childForFieldName('function') : null;
+        const innerArgs = (positional[0].childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null && a.type !== 'keyword_argument');
+        if (value === undefined && innerFn?.type === 'attribute' && innerFn.childForFieldName('attribute')?.text === 'get' && innerArgs.length === 2) {
+          value = numberValue(evaluate(innerArgs[1]!, scope, depth + 1).value);
+          source = 'environment';
+        }
+        if (value !== undefined) expr.value = { kind: 'number', value: name === 'int' ? Math.trunc(value) : value, source };
       } else if (name && ENV_GETTERS.has(name) && positional[1]) {
         const fallback = evaluate(positional[1], scope, depth + 1);
         if (fallback.value.kind === 'string' || fallback.value.kind === 'number') {

@@ -81,7 +81,19 @@ function resolver(files: FileModel[], functionsById: ProjectModel['functionsById
     for (const fn of file.functions.values()) byDotted.set(`${file.module}.${fn.qualname}`, fn.id);
     for (const cls of file.classes.values()) classes.set(`${file.module}.${cls.qualname}`, { file, qualname: cls.qualname, bases: cls.bases });
   }
+  // Method lookups through base classes repeat for every `self.x()` of a class: remember the answers.
+  const methods = new Map<string, string | undefined>();
   function method(classDotted: string, name: string, depth = 0): string | undefined {
+    if (depth === 0) {
+      const key = `${classDotted}\0${name}`;
+      if (methods.has(key)) return methods.get(key);
+      const found = methodUncached(classDotted, name, 0);
+      methods.set(key, found);
+      return found;
+    }
+    return methodUncached(classDotted, name, depth);
+  }
+  function methodUncached(classDotted: string, name: string, depth: number): string | undefined {
     const direct = byDotted.get(`${classDotted}.${name}`);
     if (direct || depth > 5) return direct;
     const cls = classes.get(classDotted);
@@ -117,7 +129,9 @@ function collectEdges(files: FileModel[], functionsById: ProjectModel['functions
       // Functions passed as values: Thread(target=f), executor.submit(f, x), pool.map(f, items), signal handlers…
       for (const arg of call.args) {
         if (arg.expr.type !== 'identifier' && arg.expr.type !== 'attribute') continue;
-        const passed = resolve(arg.expr.qualifiedName ?? arg.expr.text, file, { ...call, calleeText: arg.expr.text });
+        if (arg.expr.instance) continue; // `upload(status, fleet)` with `fleet = load_fleet()`: a result, not a function
+        // The resolver reads only `calleeText` and `functionId` of the call.
+        const passed = resolve(arg.expr.qualifiedName ?? arg.expr.text, file, { calleeText: arg.expr.text, functionId: call.functionId } as CallSite);
         if (!passed || passed === target) continue;
         const entryPoint = arg.name === 'target' || /Thread|Timer|signal|atexit|register/.test(call.callee);
         edges.push({ from: call, fromFile: file, to: passed, entryPoint });
@@ -252,7 +266,11 @@ function setupScopes(files: FileModel[], edges: Edge[], entry: Map<string, Entry
   const serviceLoops = serviceLoopLines(files);
   const functions = new Set<string>();
   const incoming = new Map<string, Edge[]>();
-  for (const edge of edges) incoming.set(edge.to, [...(incoming.get(edge.to) ?? []), edge]);
+  for (const edge of edges) {
+    const list = incoming.get(edge.to);
+    if (list) list.push(edge);
+    else incoming.set(edge.to, [edge]);
+  }
   for (let changed = true, rounds = 0; changed && rounds < 8; rounds++) {
     changed = false;
     for (const [fnId, calls] of incoming) {
@@ -326,20 +344,38 @@ export function linkProject(files: FileModel[]): ProjectModel {
       entry.set(fn.id, { context: 'startup', via: [] });
     }
   }
-  // Propagate along the call graph until nothing gets hotter.
+  // Propagate along the call graph until nothing gets hotter. A call site's own loops do not change
+  // between rounds (computed once), and a candidate that would not raise its callee is not built.
+  // An edge that did not raise its callee can only do so once its caller got hotter (callees only get
+  // hotter, which makes a raise less likely): it is skipped until then. Same raises, same order, same rounds.
+  const ownContexts = edges.map((edge) => localContext(edge.fromFile, edge.from));
+  const evaluatedAt = new Float64Array(edges.length).fill(-1);
+  const raisedAt = new Map<string, number>();
+  let tick = 0;
   for (let changed = true, rounds = 0; changed && rounds < 32; rounds++) {
     changed = false;
-    for (const edge of edges) {
+    edges.forEach((edge, index) => {
+      const version = edge.from.functionId === undefined || ownContexts[index] ? 0 : raisedAt.get(edge.from.functionId) ?? 0;
+      if (evaluatedAt[index] === version) return;
+      evaluatedAt[index] = version;
       const callerEntry = edge.from.functionId ? entry.get(edge.from.functionId) : undefined;
-      const site = localContext(edge.fromFile, edge.from) ?? callerEntry ?? { context: 'startup' as Context, via: [] };
-      let inherited: Entry;
+      const site = ownContexts[index] ?? callerEntry ?? { context: 'startup' as Context, via: [] };
       // A thread target started from a loop, a poll loop or per task runs once per item: per task.
-      if (edge.entryPoint) inherited = { context: site.context === 'handler' ? 'handler' : site.context === 'startup' ? 'startup' : 'per_task', via: [] };
+      const context: Context = edge.entryPoint
+        ? site.context === 'handler' ? 'handler' : site.context === 'startup' ? 'startup' : 'per_task'
+        : site.context === 'loop' ? 'per_task' : site.context;
+      if (context === 'startup') return;
+      const current = entry.get(edge.to);
+      if (current && HEAT[current.context] >= HEAT[context]) return;
+      let inherited: Entry;
+      if (edge.entryPoint) inherited = { context, via: [] };
       else if (site.context === 'loop') inherited = { context: 'per_task', via: [...site.via, edge.from.calleeText] };
       else inherited = { ...site, via: [...site.via, edge.from.calleeText] };
-      if (inherited.context === 'startup') continue;
-      if (raise(edge.to, inherited)) changed = true;
-    }
+      if (raise(edge.to, inherited)) {
+        changed = true;
+        raisedAt.set(edge.to, ++tick);
+      }
+    });
   }
   const setup = setupScopes(files, edges, entry);
   for (const file of files) {

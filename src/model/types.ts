@@ -39,6 +39,8 @@ export interface Expr {
   qualifiedName?: string;
   /** For string concatenations and f-strings: the literal prefix (`"cat " + path` → `cat `). */
   literalPrefix?: string;
+  /** An identifier bound to a call's result (`fleet = load_fleet()`): `qualifiedName` names the call, not a function value. */
+  instance?: true;
 }
 
 export interface Argument {

@@ -1,6 +1,7 @@
 // Small shared vocabulary for rules: what a call is (subprocess, file op, HTTP), its arguments,
 // and how to turn a match into a RuleFinding with the severity policy of its rule.
 import type { Argument, CallSite, Context, FileModel, LoopInfo, ProjectModel, Span } from '../model/types.js';
+import { pollLoopKey } from '../model/link.js';
 import type { CostSpec } from '../impact/types.js';
 import type { L10n, Proposal, RuleFinding, RuleMeta, Severity } from './types.js';
 
@@ -181,6 +182,7 @@ export function loopById(file: FileModel, id: number): LoopInfo | undefined {
 
 /** Every call in the project that runs once per poll of `loop` (in its own body or in callees). */
 export function callsPerPoll(project: ProjectModel, file: FileModel, loop: LoopInfo): { file: FileModel; call: CallSite }[] {
+  if (project.callsByPollLoop) return [...(project.callsByPollLoop.get(pollLoopKey(file.path, loop.span.line)) ?? [])];
   const result: { file: FileModel; call: CallSite }[] = [];
   for (const other of project.files) {
     for (const call of other.calls) {

@@ -1,11 +1,10 @@
+// PO301: a loop that sleeps and looks at the filesystem again on every pass. Computes what the seed asks:
+// the interval (literal, constant or environment default), operations per poll, polls/s × N agents, CPU share.
 import { cycleRate } from '../../impact/rate.js';
-import type { Operation, UnitId } from '../../impact/types.js';
-import { callsPerPoll, fileOp, nameHint, num, report, type FileOp } from '../support.js';
+import { fmt, fmtEs, isPseudoFsPath, isTestFile, loopContext, pacingOf, pollLoops } from './hotpath.js';
+import { coreShare, cpuWords, intervalText, operationsOf, opsWords, pollOperations, rateWords } from './pollcost.js';
+import { nameHint, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
-
-const UNIT_OF: Partial<Record<FileOp, UnitId>> = {
-  listdir: 'listdir', walk: 'listdir', read: 'file_read', stat: 'stat', write: 'file_write', append: 'file_write', fsync: 'fsync',
-};
 
 export const meta: RuleMeta = {
   id: 'PO301',
@@ -32,40 +31,56 @@ export const meta: RuleMeta = {
   },
 };
 
+/** Above this interval a poll is a periodic check, not a hot loop. */
+const MAX_INTERVAL_SECONDS = 60;
+
 function severityFor(interval: number | undefined): Severity {
   if (interval === undefined || interval <= 1) return 'critical';
-  return interval <= 10 ? 'important' : 'minor';
+  return interval <= 5 ? 'important' : 'minor';
 }
+
+const FS_CHECKS = new Set(['listdir', 'walk', 'stat', 'read']);
 
 export const PO301: Rule = {
   meta,
-  check({ file, project }) {
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
-    for (const loop of file.loops) {
-      if (!loop.poll) continue;
-      const ops = callsPerPoll(project, file, loop).flatMap(({ call }) => {
-        const op = fileOp(call);
-        const unit = op ? UNIT_OF[op] : undefined;
-        return unit ? [{ call, op: op!, unit }] : [];
-      });
-      if (!ops.some((o) => o.op === 'listdir' || o.op === 'walk' || o.op === 'stat' || o.op === 'read')) continue;
-      const counts = new Map<UnitId, number>();
-      for (const { unit } of ops) counts.set(unit, (counts.get(unit) ?? 0) + 1);
-      const current: Operation[] = [...counts].map(([unit, count]) => ({ unit, count }));
-      const listing = ops.find((o) => o.op === 'listdir' || o.op === 'walk') ?? ops[0]!;
-      const folder = nameHint(listing.call.args[0]?.expr.text, 'INBOX');
-      const interval = loop.poll.intervalSeconds;
-      const intervalText = interval === undefined ? loop.poll.intervalText : `${num(interval)} s`;
-      const rate = cycleRate({ ...listing.call, context: 'poll_loop', loopIds: [loop.id], poll: { ...loop.poll, loopFile: file.path, loopLine: loop.span.line } }, file);
+    for (const loop of pollLoops(file)) {
+      const poll = loop.poll!;
+      const interval = poll.intervalSeconds;
+      if (interval !== undefined && interval >= MAX_INTERVAL_SECONDS) continue;
+      if (pacingOf(project, file, loop) === 'select') continue; // blocks on descriptors: event-driven already
+      if (poll.hasBackoff) continue; // idle cost already bounded by the back-off: what is left is a design choice
+      const { idle, perItem } = pollOperations(project, file, loop);
+      // Reads of /proc and /sys sample the kernel's state: that is the job of a sampler, not a poll for messages.
+      const fsIdle = idle.filter((w) => FS_CHECKS.has(w.what) && !isPseudoFsPath(w.call.args[0]?.expr.text));
+      if (fsIdle.length === 0) continue;
+      const current = operationsOf(idle);
+      const listing = fsIdle.find((w) => w.what === 'listdir' || w.what === 'walk') ?? fsIdle[0]!;
+      const folderText = listing.root === listing.call ? listing.call.args[0]?.expr.text : listing.root.args[0]?.expr.text ?? listing.call.args[0]?.expr.text;
+      const folder = nameHint(folderText, /^[\w.]+$/.test(folderText ?? '') ? folderText! : 'INBOX');
+      const waitsForPath = listing.what === 'stat' && !fsIdle.some((w) => w.what === 'listdir' || w.what === 'walk');
+      const every = intervalText(project, file, loop);
+      const rate = cycleRate({ ...listing.call, context: 'poll_loop', loopIds: [loop.id], poll: { ...poll, loopFile: file.path, loopLine: loop.span.line } }, file);
+      const pollsPerSecond = rate.perSecond * agents;
+      const share = coreShare(current, pollsPerSecond);
+      const perSecondWords = rateWords(current, pollsPerSecond);
+      const cpu = cpuWords(share);
+      let severity = severityFor(interval);
+      // A wait that ends (`while not os.path.exists(p)`) in cold code runs once: milder.
+      if (!loop.unbounded && loopContext(project, file, loop) === 'startup') severity = 'minor';
+      const words = opsWords(current);
+      const itemWords = perItem.length ? opsWords(operationsOf(perItem)) : '';
       findings.push(...report(meta, loop.span, 'poll_loop', {
-        severity: severityFor(interval),
+        severity,
         message: {
-          es: `Bucle que sondea el sistema de ficheros cada ${intervalText} con ${ops.length} operación(es) por vuelta (${[...counts.keys()].join(', ')})`,
-          en: `Loop polls the filesystem every ${intervalText} with ${ops.length} operation(s) per pass (${[...counts.keys()].join(', ')})`,
+          es: `Bucle que sondea \`${folder}\` cada ${every.es} con ${words} por vuelta${itemWords ? ` (más ${itemWords} por mensaje)` : ''}`,
+          en: `Loop polls \`${folder}\` every ${every.en} with ${words} per pass${itemWords ? ` (plus ${itemWords} per message)` : ''}`,
         },
         whyAtScale: {
-          es: `con 100 agentes son ${num((100 / (interval ?? 1)) * ops.length)} operaciones/s aunque no llegue ningún mensaje`,
-          en: `at 100 agents that is ${num((100 / (interval ?? 1)) * ops.length)} operations/s even when no message arrives`,
+          es: `${agents} agentes × ${fmtEs(rate.perSecond)} sondeos/s = ${fmtEs(pollsPerSecond)} sondeos/s → ${perSecondWords.es}, ${cpu.es}, aunque no llegue ningún mensaje`,
+          en: `${agents} agents × ${fmt(rate.perSecond)} polls/s = ${fmt(pollsPerSecond)} polls/s → ${perSecondWords.en}, ${cpu.en}, even when no message arrives`,
         },
         proposal: {
           change: {
@@ -77,7 +92,9 @@ export const PO301: Rule = {
             en: 'Stdlib and systemd only: the process truly sleeps until a file arrives, so cost follows messages, not time.',
           },
           tradeoff: meta.docs.tradeoff,
-          example: `delay = ${interval ?? 0.5}\nwhile True:\n    names = os.listdir(${folder})\n    for name in names:\n        ...  # handle the message\n    # idle → back off up to 10 s; busy → poll fast again\n    delay = ${interval ?? 0.5} if names else min(delay * 2, 10.0)\n    time.sleep(delay)`,
+          example: waitsForPath
+            ? `delay = ${poll.intervalText}\nwhile ${loop.conditionText ?? `not os.path.exists(${folder})`}:\n    time.sleep(delay)\n    delay = min(delay * 2, 2.0)  # back off: a long wait costs a few stats, not thousands\n\n# better: be told. inotify (ctypes) on the parent folder for IN_CREATE/IN_DELETE,\n# or a threading.Event / FIFO that the process holding ${folder} signals.`
+            : `delay = ${poll.intervalText}\nwhile True:\n    names = os.listdir(${folder})\n    for name in names:\n        ...  # handle the message\n    # idle → back off up to 10 s; busy → poll fast again\n    delay = ${poll.intervalText} if names else min(delay * 2, 10.0)\n    time.sleep(delay)\n\n# event-driven alternative, no polling at all (~/.config/systemd/user/openclaw-inbox.path):\n# [Path]\n# DirectoryNotEmpty=%h/.openclaw/inbox\n# Unit=openclaw-dispatcher.service`,
         },
         cost: {
           current,
@@ -88,7 +105,11 @@ export const PO301: Rule = {
             basis: { es: 'un despertar cada ~10 s en reposo (back-off) o solo con eventos (inotify)', en: 'one wake-up every ~10 s when idle (back-off) or on events only (inotify)' },
           },
         },
-        facts: { interval: interval ?? 'unknown', intervalSource: loop.poll.intervalSource, opsPerPoll: ops.length, folder },
+        facts: {
+          interval: interval ?? 'unknown', intervalSource: poll.intervalSource, intervalText: poll.intervalText,
+          opsPerPoll: current.reduce((s, o) => s + o.count, 0), opsPerItem: perItem.length, folder,
+          pollsPerSecondAtN: Number(pollsPerSecond.toFixed(2)), coreShareHigh: Number(share.high.toFixed(3)),
+        },
       }));
     }
     return findings;

@@ -1,0 +1,562 @@
+// Shared facts for the I/O, sync, polling and caching rules: which project function a call reaches,
+// how hot a function or loop is, what kind of loop a sleeping loop is (a poll, a retry, a throttle),
+// and what one pass of a poll loop does. Pure functions of the linked model, cached per project.
+import type { CallSite, Context, FileModel, FunctionInfo, LoopInfo, ProjectModel } from '../../model/types.js';
+import { sleepInterval } from '../../model/link.js';
+
+const HEAT: Record<Context, number> = { startup: 0, per_task: 1, loop: 2, poll_loop: 3, handler: 4 };
+
+export function hotter(a: Context, b: Context): Context {
+  return HEAT[a] >= HEAT[b] ? a : b;
+}
+
+// ---------- call → project function
+
+interface FunctionIndex {
+  byDotted: Map<string, string>;
+  classes: Map<string, { file: FileModel; qualname: string; bases: string[] }>;
+  /** `methodOf` answers (top-level lookups), remembered. */
+  methods: Map<string, string | undefined>;
+}
+
+const indexCache = new WeakMap<ProjectModel, FunctionIndex>();
+
+function functionIndex(project: ProjectModel): FunctionIndex {
+  let index = indexCache.get(project);
+  if (index) return index;
+  index = { byDotted: new Map(), classes: new Map(), methods: new Map() };
+  for (const file of project.files) {
+    for (const fn of file.functions.values()) index.byDotted.set(`${file.module}.${fn.qualname}`, fn.id);
+    for (const cls of file.classes.values()) index.classes.set(`${file.module}.${cls.qualname}`, { file, qualname: cls.qualname, bases: cls.bases });
+  }
+  indexCache.set(project, index);
+  return index;
+}
+
+function methodOf(index: FunctionIndex, classDotted: string, name: string, depth = 0): string | undefined {
+  if (depth === 0) {
+    const key = `${classDotted}\0${name}`;
+    if (index.methods.has(key)) return index.methods.get(key);
+    const found = methodOfUncached(index, classDotted, name, 0);
+    index.methods.set(key, found);
+    return found;
+  }
+  return methodOfUncached(index, classDotted, name, depth);
+}
+
+function methodOfUncached(index: FunctionIndex, classDotted: string, name: string, depth: number): string | undefined {
+  const direct = index.byDotted.get(`${classDotted}.${name}`);
+  if (direct || depth > 5) return direct;
+  const cls = index.classes.get(classDotted);
+  for (const base of cls?.bases ?? []) {
+    const found = methodOf(index, base, name, depth + 1) ?? methodOf(index, `${cls!.file.module}.${base}`, name, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The project class a dotted name refers to (`status_api.StatusHandler`), as `module.Qual`. */
+export function resolveClass(project: ProjectModel, file: FileModel, dotted: string): string | undefined {
+  const index = functionIndex(project);
+  for (const candidate of [dotted, `${file.module}.${dotted}`]) if (index.classes.has(candidate)) return candidate;
+  return undefined;
+}
+
+export function classInfo(project: ProjectModel, dotted: string): { file: FileModel; qualname: string; bases: string[] } | undefined {
+  return functionIndex(project).classes.get(dotted);
+}
+
+/** The project function a call site runs (a function, a method, a constructor's `__init__`), if any. */
+export function resolveCallee(project: ProjectModel, file: FileModel, call: CallSite): string | undefined {
+  // Rules ask about the same call sites many times: remember each answer per project (and file).
+  let memo = resolvedCache.get(project);
+  if (!memo) {
+    memo = new WeakMap();
+    resolvedCache.set(project, memo);
+  }
+  const known = memo.get(call);
+  if (known && known.file === file) return known.to;
+  const to = resolveCalleeUncached(project, file, call);
+  memo.set(call, { file, to });
+  return to;
+}
+
+const resolvedCache = new WeakMap<ProjectModel, WeakMap<CallSite, { file: FileModel; to: string | undefined }>>();
+
+function resolveCalleeUncached(project: ProjectModel, file: FileModel, call: CallSite): string | undefined {
+  const index = functionIndex(project);
+  for (const candidate of [call.callee, `${file.module}.${call.callee}`]) {
+    const direct = index.byDotted.get(candidate);
+    if (direct) return direct;
+    if (index.classes.has(candidate)) return methodOf(index, candidate, '__init__');
+    const dot = candidate.lastIndexOf('.');
+    if (dot > 0 && index.classes.has(candidate.slice(0, dot))) return methodOf(index, candidate.slice(0, dot), candidate.slice(dot + 1));
+  }
+  if (/^(self|cls)\.\w+$/.test(call.calleeText) && call.functionId) {
+    const owner = project.functionsById.get(call.functionId)?.fn.className;
+    if (owner) return methodOf(index, `${file.module}.${owner}`, call.calleeText.split('.')[1]!);
+  }
+  return undefined;
+}
+
+export function functionOf(project: ProjectModel, id: string | undefined): { file: FileModel; fn: FunctionInfo } | undefined {
+  return id ? project.functionsById.get(id) : undefined;
+}
+
+/** Calls that start `fn` elsewhere (a thread, a pool): the callee does not run on the caller's path. */
+export function isConcurrentStart(call: CallSite): boolean {
+  return /(^|\.)(Thread|Timer|Process|ThreadPoolExecutor|ProcessPoolExecutor|Pool)(\.|$)|\.(submit|map|imap\w*|apply_async|map_async|starmap\w*|start_new_thread)$|signal\.signal|atexit\.register/.test(call.callee) ||
+    /\.(submit|apply_async|map_async|start_new_thread)$/.test(call.calleeText);
+}
+
+/** Direct callees of a function (calls that run on its own thread), each with the call that reaches it. */
+export function directCallees(project: ProjectModel, fnId: string): { call: CallSite; file: FileModel; to: string }[] {
+  const owner = project.functionsById.get(fnId);
+  if (!owner) return [];
+  const result: { call: CallSite; file: FileModel; to: string }[] = [];
+  for (const id of owner.fn.callIds) {
+    const call = owner.file.calls[id];
+    if (!call || isConcurrentStart(call)) continue;
+    const to = resolveCallee(project, owner.file, call);
+    if (to && to !== fnId) result.push({ call, file: owner.file, to });
+  }
+  return result;
+}
+
+/** Every function reached from `roots` through direct calls (not thread/pool starts), with depth. */
+export function reachable(project: ProjectModel, roots: string[], maxDepth = 8): Map<string, number> {
+  const seen = new Map<string, number>();
+  let frontier = roots.filter((r) => project.functionsById.has(r));
+  for (const r of frontier) seen.set(r, 0);
+  for (let depth = 1; depth <= maxDepth && frontier.length; depth++) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      for (const { to } of directCallees(project, id)) {
+        if (seen.has(to)) continue;
+        seen.set(to, depth);
+        next.push(to);
+      }
+    }
+    frontier = next;
+  }
+  return seen;
+}
+
+// ---------- how hot a function / loop is
+
+/** The context a function's straight-line code runs in (see `contexts()`). */
+export function functionContext(project: ProjectModel, fnId: string | undefined): Context {
+  if (!fnId) return 'startup';
+  return contexts(project).get(fnId)?.context ?? 'startup';
+}
+
+/** True when the function is handler code: a `do_GET`… method or reached from one. */
+export function isHandlerFunction(project: ProjectModel, fnId: string | undefined): boolean {
+  return functionContext(project, fnId) === 'handler';
+}
+
+// ---------- loops
+
+export function loopOf(file: FileModel, id: number | undefined): LoopInfo | undefined {
+  if (id === undefined) return undefined;
+  // By id through an index of the file's loops (first loop with an id wins, as `find` would).
+  let index = loopIndexes.get(file.loops);
+  if (!index || index.size !== file.loops.length) {
+    index = new Map();
+    for (const loop of file.loops) if (!index.has(loop.id)) index.set(loop.id, loop);
+    if (index.size === file.loops.length) loopIndexes.set(file.loops, index);
+    else return file.loops.find((l) => l.id === id); // duplicate ids: no index
+  }
+  return index.get(id);
+}
+
+const loopIndexes = new WeakMap<LoopInfo[], Map<number, LoopInfo>>();
+
+/** Source lines of a loop (header included), comments stripped. */
+export function loopLines(file: FileModel, loop: LoopInfo): string[] {
+  return file.source.slice(loop.span.line - 1, loop.span.endLine).map((l) => l.replace(/(?<!\s)\s+#.*$/, '').replace(/^\s*#.*$/, ''));
+}
+
+/** Source lines of a function, comments stripped. */
+export function functionLines(file: FileModel, fn: FunctionInfo): string[] {
+  return file.source.slice(fn.span.line - 1, fn.span.endLine).map((l) => l.replace(/(?<!\s)\s+#.*$/, '').replace(/^\s*#.*$/, ''));
+}
+
+/** Calls whose innermost loop is `loop` (its own body and, for `while`, its condition). */
+export function ownCalls(file: FileModel, loop: LoopInfo): CallSite[] {
+  return file.calls.filter((c) => c.loopIds[0] === loop.id);
+}
+
+/** Calls anywhere inside `loop`, nested loops included (not nested functions). */
+export function callsInside(file: FileModel, loop: LoopInfo): CallSite[] {
+  return file.calls.filter((c) => c.loopIds.includes(loop.id));
+}
+
+export type LoopKind = 'poll' | 'retry' | 'throttle';
+
+const RETRY_WORDS = /attempt|retr(y|ies)|tries|tried|backoff|n_try|ntry/i;
+
+/** A small literal bound (`range(3)`, `range(MAX_RETRIES)` = 5, `range(attempts)` with default 5). */
+function rangeBound(file: FileModel, loop: LoopInfo): number | undefined {
+  const match = /^range\(\s*(?:[^,()]+,\s*)?([^,()]+?)\s*(?:,[^()]*)?\)$/.exec(loop.iterableText ?? '');
+  if (!match) return undefined;
+  const arg = match[1]!.trim();
+  if (/^\d+$/.test(arg)) return Number(arg);
+  const constant = file.constants.get(arg);
+  if (constant?.value.kind === 'number') return constant.value.value;
+  // A parameter with a numeric default: `def wait_for(path, attempts=5)`.
+  const fn = loop.functionId ? file.functions.get(loop.functionId) : undefined;
+  if (fn) {
+    const header = file.source.slice(fn.span.line - 1, fn.span.line + 3).join(' ');
+    const param = new RegExp(`\\b${arg.replace(/\W/g, '')}\\s*(?::\\s*int)?\\s*=\\s*(\\d+)`).exec(header);
+    if (param) return Number(param[1]);
+  }
+  return undefined;
+}
+
+/**
+ * What a loop that sleeps is for. `poll`: it waits for something to change (`while True`, `while not
+ * done`, `for _ in range(600)`); `retry`: a few attempts at one operation; `throttle`: it walks items and
+ * sleeps between them to pace itself.
+ */
+export function loopKind(file: FileModel, loop: LoopInfo): LoopKind {
+  if (loop.kind === 'while') {
+    if (loop.unbounded) return RETRY_WORDS.test(loopLines(file, loop).join('\n')) && loop.hasBreakOrReturn && /except/.test(loopLines(file, loop).join('\n')) ? 'retry' : 'poll';
+    return RETRY_WORDS.test(loop.conditionText ?? '') ? 'retry' : 'poll';
+  }
+  const iterable = loop.iterableText ?? '';
+  if (/^(itertools\.)?count\(|^iter\(/.test(iterable)) return 'poll';
+  if (/^range\(/.test(iterable)) {
+    const bound = rangeBound(file, loop);
+    if (RETRY_WORDS.test(`${loop.targetText ?? ''} ${iterable}`)) return 'retry';
+    if (bound !== undefined && bound <= 10) return 'retry';
+    return 'poll';
+  }
+  return 'throttle';
+}
+
+/** A loop that repeats one operation until it succeeds (`for attempt in range(3): try … except: sleep`). */
+export function isRetryLoop(file: FileModel, loop: LoopInfo): boolean {
+  if (loop.kind === 'comprehension' || loopKind(file, loop) !== 'retry') return false;
+  const body = loopLines(file, loop).join('\n');
+  return /\bexcept\b|sleep\(/.test(body) || RETRY_WORDS.test(`${loop.targetText ?? ''} ${loop.iterableText ?? ''} ${loop.conditionText ?? ''}`);
+}
+
+/** The sleep/wait call that paces a loop, when it is in this file. */
+export function sleepOf(file: FileModel, loop: LoopInfo): CallSite | undefined {
+  if (!loop.poll || loop.poll.sleepFile !== file.path) return undefined;
+  return file.calls[loop.poll.sleepCallId];
+}
+
+export { sleepInterval };
+
+/** Sleeping loops that poll: unbounded or waiting loops, not retries or throttles. */
+export function pollLoops(file: FileModel): LoopInfo[] {
+  return file.loops.filter((loop) => loop.poll && loop.kind !== 'comprehension' && loopKind(file, loop) === 'poll');
+}
+
+/** The context the loop runs in: the context of the function that holds it. */
+export function loopContext(project: ProjectModel, file: FileModel, loop: LoopInfo): Context {
+  const outer = loop.parentLoopId !== undefined ? loopOf(file, loop.parentLoopId) : undefined;
+  const own = functionContext(project, loop.functionId);
+  if (outer?.poll) return hotter(own, 'poll_loop');
+  if (outer) return hotter(own, 'loop');
+  return own;
+}
+
+export interface PollWork {
+  call: CallSite;
+  file: FileModel;
+  /** Runs once per message found (inside a loop over a listing or a queue), not on every poll. */
+  perItem: boolean;
+  /** The call in the poll loop's own body that leads here (itself when it is in the body). */
+  root: CallSite;
+}
+
+const LISTING = /listdir|scandir|glob|iterdir|walk|inbox|queue|pending|new_?files|names|entries|files|messages|msgs|tasks|jobs|retry|batch|items|results|events/i;
+
+/**
+ * A loop that walks what this pass found (a listing, a queue, the answer of a request), so its body
+ * runs per message; a loop over a fixed list (units, peers from the config) runs on every pass.
+ */
+export function isMessageLoop(file: FileModel, loop: LoopInfo, pollLoop?: LoopInfo): boolean {
+  if (loop.kind === 'while') return true;
+  const iterable = loop.iterableText ?? '';
+  if (LISTING.test(iterable)) return true;
+  if (/^(range|enumerate|zip|sorted|reversed|list|tuple|dict\.items)\(\s*[A-Z_][A-Z0-9_]*\s*\)$/.test(iterable) || /^range\(/.test(iterable)) return false;
+  if (/\(/.test(iterable) && !/^(sorted|list|reversed|enumerate)\(\s*[\w.]+\s*\)$/.test(iterable)) return true; // fetched now: `for u in get_updates()`
+  const name = /^(?:sorted|list|reversed|enumerate)?\(?\s*([\w.]+)\s*\)?$/.exec(iterable)?.[1] ?? iterable;
+  const assigned = file.assignments.filter((a) => a.target === name && a.functionId === loop.functionId);
+  if (assigned.some((a) => LISTING.test(a.value.text))) return true;
+  // Assigned inside the poll loop, in this pass: `updates = get_updates(offset)` then `for update in updates`.
+  if (pollLoop && assigned.some((a) => a.loopIds.includes(pollLoop.id))) return true;
+  return false;
+}
+
+/** Every call one pass of a poll loop makes, through project callees, marking per-message work. */
+export function pollWork(project: ProjectModel, file: FileModel, loop: LoopInfo, maxDepth = 4): PollWork[] {
+  const result: PollWork[] = [];
+  const visited = new Set<string>();
+  const inMessageLoop = (f: FileModel, loopIds: number[]) => loopIds.some((id) => {
+    const inner = loopOf(f, id);
+    return inner !== undefined && isMessageLoop(f, inner, f === file ? loop : undefined);
+  });
+  const visit = (calls: PollWork[], depth: number) => {
+    for (const item of calls) {
+      result.push(item);
+      if (depth >= maxDepth || isConcurrentStart(item.call)) continue;
+      const target = resolveCallee(project, item.file, item.call);
+      if (!target || visited.has(target)) continue;
+      visited.add(target);
+      const owner = project.functionsById.get(target);
+      if (!owner) continue;
+      visit(owner.fn.callIds.map((id) => {
+        const call = owner.file.calls[id]!;
+        return { call, file: owner.file, perItem: item.perItem || inMessageLoop(owner.file, call.loopIds), root: item.root };
+      }), depth + 1);
+    }
+  };
+  visit(callsInside(file, loop).map((call) => {
+    const between = call.loopIds.slice(0, Math.max(0, call.loopIds.indexOf(loop.id)));
+    return { call, file, perItem: inMessageLoop(file, between), root: call };
+  }), 0);
+  return result;
+}
+
+/** A number for sentences: 2, 0.5, 1,240. */
+export function fmt(value: number): string {
+  if (!Number.isFinite(value)) return '∞';
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  if (Math.abs(value) >= 10) return value.toFixed(0);
+  return String(Number(value.toPrecision(2)));
+}
+
+/** Spanish decimal comma for prose. */
+export function fmtEs(value: number): string {
+  return fmt(value).replace(/,/g, '\u00a0').replace(/\./g, ',');
+}
+
+/** Test code (`tests/`, `test/`, `test_*.py`, `*_test.py`, `conftest.py`): performance rules stay quiet there. */
+export function isTestFile(path: string): boolean {
+  return /(^|\/)tests\/|(^|\/)test\/(?!fixtures\/|corpus\/)|(^|\/)test_[^/]*\.py$|_test\.py$|(^|\/)conftest\.py$/.test(path);
+}
+
+/** Where a call's heat comes from: its own loop, or the root of its function's chain (handler, poll loop, loop). */
+export function heatRoot(project: ProjectModel, call: CallSite, file: FileModel): 'handler' | 'poll_loop' | 'loop' | undefined {
+  const local = localLoopContext(file, call);
+  const inherited = call.functionId ? contexts(project).get(call.functionId) : undefined;
+  const fromChain = inherited?.evidence ? inherited.root : undefined;
+  if (local?.context === 'poll_loop' || fromChain === 'handler' || fromChain === 'poll_loop') return fromChain === 'handler' ? 'handler' : fromChain ?? 'poll_loop';
+  return local ? 'loop' : fromChain;
+}
+
+const callersCache = new WeakMap<ProjectModel, Map<string, { file: FileModel; call: CallSite }[]>>();
+
+/** Every real call site of each project function (not values passed as arguments). */
+export function callSitesOf(project: ProjectModel, fnId: string): { file: FileModel; call: CallSite }[] {
+  let index = callersCache.get(project);
+  if (!index) {
+    index = new Map();
+    for (const file of project.files) {
+      for (const call of file.calls) {
+        const to = resolveCallee(project, file, call);
+        if (!to) continue;
+        const sites = index.get(to);
+        if (sites) sites.push({ file, call });
+        else index.set(to, [{ file, call }]);
+      }
+    }
+    callersCache.set(project, index);
+  }
+  return index.get(fnId) ?? [];
+}
+
+/** Per-task heat that is only the assumption made for a function nobody in the project calls. */
+export function isAssumedHeat(call: CallSite): boolean {
+  return call.context === 'per_task' && !call.via;
+}
+
+// ---------- contexts, recomputed from real call sites
+
+/**
+ * Why recompute what the linker already did: the linker also follows values passed as arguments, and a
+ * variable holding a project function's *result* (`fleet = load_fleet()` … `upload(status, fleet)`) is
+ * typed with that function's name, so the function looks called from wherever the variable travels.
+ * Here only real call sites (and thread/pool targets) propagate heat. A thread or pool started per item
+ * (`Thread(target=process_task)` in a poll loop) makes its target per-task work, not start-up code.
+ */
+export interface FunctionContext {
+  context: Context;
+  /** The poll loop that paces it, when the context is `poll_loop`. */
+  pollLoop?: { file: FileModel; loop: LoopInfo };
+  /** Inherited from a real caller (or a thread start), rather than assumed for an uncalled function. */
+  inherited: boolean;
+  /** The heat traces back to evidence (a handler, a loop, a poll loop), not to the per-task assumption. */
+  evidence: boolean;
+  /** Where the evidence starts: a request handler, a poll loop, or a plain loop over items. */
+  root?: 'handler' | 'poll_loop' | 'loop';
+  via: string[];
+}
+
+const contextCache = new WeakMap<ProjectModel, Map<string, FunctionContext>>();
+const HANDLER_BASES = /(^|\.)(BaseHTTPRequestHandler|SimpleHTTPRequestHandler|CGIHTTPRequestHandler|BaseRequestHandler|StreamRequestHandler|DatagramRequestHandler)$|RequestHandler$/;
+const HANDLER_NAME = /^(do_[A-Z]+|handle|handle_one_request)$/;
+const COLD_NAME = /^(main|cli|setup|configure|parse_args|init\w*|load_config|__\w+__|run_cli|entry_?point)$/;
+/** Web framework routes (`@app.route("/x")`, `@router.get(...)`, `@bp.post(...)`): one call per request. */
+const ROUTE_DECORATOR = /^[\w.]*\.(route|get|post|put|patch|delete|websocket|api_route)\s*\(/;
+
+/** A function registered as a web route: it runs once per request, like a `do_GET`. */
+export function isRouteFunction(fn: FunctionInfo): boolean {
+  return fn.decorators.some((d) => ROUTE_DECORATOR.test(d));
+}
+
+function isHandlerClassDotted(project: ProjectModel, file: FileModel, bases: string[], depth = 0): boolean {
+  if (depth > 5) return false;
+  return bases.some((base) => {
+    if (HANDLER_BASES.test(base)) return true;
+    const resolved = resolveClass(project, file, base);
+    const info = resolved ? classInfo(project, resolved) : undefined;
+    return info ? isHandlerClassDotted(project, info.file, info.bases, depth + 1) : false;
+  });
+}
+
+function localLoopContext(file: FileModel, call: CallSite): { context: Context; pollLoop?: { file: FileModel; loop: LoopInfo } } | undefined {
+  const loops = call.loopIds.map((id) => loopOf(file, id)).filter((l): l is LoopInfo => l !== undefined);
+  // A retry repeats one operation only when it fails: it does not make the work hotter.
+  const iterating = loops.filter((l) => !isRetryLoop(file, l));
+  const poll = iterating.find((l) => l.poll);
+  if (poll) return { context: 'poll_loop', pollLoop: { file, loop: poll } };
+  if (iterating.length > 0) return { context: 'loop' };
+  return undefined;
+}
+
+/** The target functions a thread/pool start runs: `target=f`, or the first positional argument. */
+function startedTargets(project: ProjectModel, file: FileModel, call: CallSite): string[] {
+  const arg = call.args.find((a) => a.name === 'target') ?? call.args.find((a) => !a.name);
+  if (!arg || (arg.expr.type !== 'identifier' && arg.expr.type !== 'attribute')) return [];
+  // A local variable holds a value, not a function (`pool.submit(work, data)` passes work, not data).
+  if (call.functionId && file.assignments.some((a) => a.functionId === call.functionId && a.target === arg.expr.text)) return [];
+  const target = resolveCallee(project, file, { ...call, callee: arg.expr.qualifiedName ?? arg.expr.text, calleeText: arg.expr.text });
+  return target ? [target] : [];
+}
+
+export function contexts(project: ProjectModel): Map<string, FunctionContext> {
+  const cached = contextCache.get(project);
+  if (cached) return cached;
+  const result = new Map<string, FunctionContext>();
+  const edges: { file: FileModel; call: CallSite; to: string; spawn: boolean }[] = [];
+  const called = new Set<string>();
+  for (const file of project.files) {
+    for (const call of file.calls) {
+      if (isConcurrentStart(call)) {
+        for (const to of startedTargets(project, file, call)) { edges.push({ file, call, to, spawn: true }); called.add(to); }
+        continue;
+      }
+      const to = resolveCallee(project, file, call);
+      if (to && to !== call.functionId) { edges.push({ file, call, to, spawn: false }); called.add(to); }
+    }
+  }
+  for (const { file, fn } of project.functionsById.values()) {
+    const cls = fn.className ? file.classes.get(fn.className) : undefined;
+    if ((cls && HANDLER_NAME.test(fn.name) && isHandlerClassDotted(project, file, cls.bases)) || isRouteFunction(fn)) {
+      result.set(fn.id, { context: 'handler', inherited: true, evidence: true, root: 'handler', via: [fn.qualname] });
+    } else if (!called.has(fn.id)) {
+      const cold = COLD_NAME.test(fn.name) || fn.decorators.some((d) => /command|click|app\.|route|fixture|property|abstractmethod/.test(d));
+      result.set(fn.id, { context: cold ? 'startup' : 'per_task', inherited: false, evidence: false, via: [] });
+    } else {
+      result.set(fn.id, { context: 'startup', inherited: false, evidence: false, via: [] });
+    }
+  }
+  // Performance (same result): a call site's own loop context never changes, so it is computed once; and an
+  // edge whose caller has not changed since it was last tried cannot update its callee (callees only get
+  // hotter or gain evidence), so it is skipped until its caller changes.
+  const locals = edges.map((edge) => localLoopContext(edge.file, edge.call));
+  const triedAt = new Float64Array(edges.length).fill(-1);
+  const updatedAt = new Map<string, number>();
+  let tick = 0;
+  for (let changed = true, rounds = 0; changed && rounds < 32; rounds++) {
+    changed = false;
+    for (let index = 0; index < edges.length; index++) {
+      const edge = edges[index]!;
+      const version = edge.call.functionId ? updatedAt.get(edge.call.functionId) ?? 0 : 0;
+      if (triedAt[index] === version) continue;
+      triedAt[index] = version;
+      const caller = edge.call.functionId ? result.get(edge.call.functionId) : undefined;
+      const local = locals[index];
+      const site: { context: Context; via: string[]; evidence: boolean; root?: FunctionContext['root']; pollLoop?: { file: FileModel; loop: LoopInfo } } = local && (!caller || HEAT[local.context] >= HEAT[caller.context])
+        ? { ...local, via: caller?.via ?? [], evidence: true, root: local.context as 'loop' | 'poll_loop' }
+        : caller ? { ...caller } : { context: 'startup' as Context, via: [] as string[], evidence: false, root: undefined };
+      let inherited: FunctionContext;
+      if (edge.spawn) {
+        if (site.context === 'startup') continue;
+        inherited = { context: site.context === 'handler' ? 'handler' : 'per_task', inherited: true, evidence: site.evidence, root: site.root, via: [...site.via, edge.call.calleeText] };
+      } else if (site.context === 'loop') {
+        inherited = { context: 'per_task', inherited: true, evidence: site.evidence, root: site.root, via: [...site.via, edge.call.calleeText] };
+      } else {
+        inherited = { context: site.context, pollLoop: site.pollLoop, inherited: true, evidence: site.evidence, root: site.root, via: [...site.via, edge.call.calleeText] };
+      }
+      if (inherited.context === 'startup') continue;
+      const current = result.get(edge.to);
+      if (current && (HEAT[current.context] > HEAT[inherited.context] || (HEAT[current.context] === HEAT[inherited.context] && (current.evidence || !inherited.evidence)))) continue;
+      result.set(edge.to, inherited);
+      updatedAt.set(edge.to, ++tick);
+      changed = true;
+    }
+  }
+  contextCache.set(project, result);
+  return result;
+}
+
+/** The call's context from real call sites: its own loops, or what its function inherits. */
+export function effectiveContext(project: ProjectModel, call: CallSite, file?: FileModel): Context {
+  return withContext(project, call, file).context;
+}
+
+/** Function ids whose context comes from a real caller or a thread start (not the uncalled-function assumption). */
+export function spawnedContexts(project: ProjectModel): Map<string, Context> {
+  const map = new Map<string, Context>();
+  for (const [id, ctx] of contexts(project)) if (ctx.evidence && ctx.context !== 'startup') map.set(id, ctx.context);
+  return map;
+}
+
+/**
+ * The call with its recomputed context, poll-loop facts and `via` chain, for severity policies and
+ * `cycleRate`. `via` is set only when the heat has evidence (a handler, a loop, a poll loop on the way);
+ * a per-task context with no `via` is only the assumption made for functions nobody calls.
+ */
+export function withContext(project: ProjectModel, call: CallSite, inFile?: FileModel): CallSite {
+  const owner = call.functionId ? project.functionsById.get(call.functionId) : undefined;
+  const file = inFile ?? owner?.file ?? project.files.find((f) => f.calls[call.id] === call);
+  const local = file ? localLoopContext(file, call) : undefined;
+  const inherited = call.functionId ? contexts(project).get(call.functionId) : undefined;
+  let context: Context = 'startup';
+  let pollLoop: { file: FileModel; loop: LoopInfo } | undefined;
+  let via: string[] | undefined;
+  if (local && (!inherited || HEAT[local.context] >= HEAT[inherited.context])) {
+    context = local.context;
+    pollLoop = local.pollLoop;
+    via = inherited?.evidence && inherited.via.length ? inherited.via : [];
+  } else if (inherited) {
+    context = inherited.context;
+    pollLoop = inherited.pollLoop;
+    via = inherited.evidence ? inherited.via : undefined;
+  }
+  const poll = pollLoop?.loop.poll ? { ...pollLoop.loop.poll, loopFile: pollLoop.file.path, loopLine: pollLoop.loop.span.line } : undefined;
+  return { ...call, context, poll, via };
+}
+
+/** What paces a sleeping loop: a plain sleep, an interruptible `Event/Condition.wait`, or a `select` on descriptors. */
+export function pacingOf(project: ProjectModel, file: FileModel, loop: LoopInfo): 'sleep' | 'event' | 'select' | undefined {
+  if (!loop.poll) return undefined;
+  const sleepFile = loop.poll.sleepFile === file.path ? file : project.files.find((f) => f.path === loop.poll!.sleepFile);
+  const sleep = sleepFile?.calls[loop.poll.sleepCallId];
+  if (!sleep) return 'sleep';
+  if (/^(select|selectors)\./.test(sleep.callee) || /^(select\.(poll|epoll)|selectors\.\w+)\./.test(sleep.receiverType ?? '')) return 'select';
+  if (sleep.method === 'wait') return 'event';
+  return 'sleep';
+}
+
+/** Paths of the kernel's pseudo-filesystems: re-reading them is sampling, not polling for messages. */
+export function isPseudoFsPath(text: string | undefined): boolean {
+  return /["'`]\/(proc|sys|dev)(\/|["'`])/.test(text ?? '');
+}

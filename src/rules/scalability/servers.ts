@@ -1,0 +1,198 @@
+// What a server construction builds: which stdlib server class it ends in (through the project's own
+// subclasses), whether requests run concurrently, the listen backlog, and what its handlers block on.
+import type { CallSite, ClassInfo, Expr, FileModel, FunctionInfo, ProjectModel } from '../../model/types.js';
+import { blockingInFunction, isTestFile, UNIT_MID_MS, type BlockingOp } from '../memory/helpers.js';
+import { keyword, positional } from '../support.js';
+
+/** Stdlib servers that handle one request at a time. */
+const SINGLE_THREADED = new Set([
+  'http.server.HTTPServer', 'BaseHTTPServer.HTTPServer', 'socketserver.TCPServer', 'SocketServer.TCPServer',
+  'socketserver.UnixStreamServer', 'SocketServer.UnixStreamServer', 'wsgiref.simple_server.WSGIServer',
+  'xmlrpc.server.SimpleXMLRPCServer', 'SimpleXMLRPCServer.SimpleXMLRPCServer', 'xmlrpc.server.DocXMLRPCServer',
+  'DocXMLRPCServer.DocXMLRPCServer',
+]);
+/** Stdlib servers and mix-ins that run each request in its own thread or process. */
+const CONCURRENT = new Set([
+  'http.server.ThreadingHTTPServer', 'socketserver.ThreadingTCPServer', 'socketserver.ForkingTCPServer',
+  'socketserver.ThreadingUnixStreamServer', 'socketserver.ForkingUnixStreamServer', 'socketserver.ThreadingMixIn',
+  'socketserver.ForkingMixIn', 'SocketServer.ThreadingMixIn', 'SocketServer.ForkingMixIn', 'SocketServer.ThreadingTCPServer',
+  'SocketServer.ForkingTCPServer',
+]);
+const MAKE_SERVER = new Set(['wsgiref.simple_server.make_server']);
+
+export interface ServerConstruction {
+  call: CallSite;
+  /** The stdlib class the construction ends in (`http.server.HTTPServer`). */
+  stdlibClass: string;
+  /** The class as the user wrote it (`HTTPServer`, `StatusServer`). */
+  classText: string;
+  threaded: boolean;
+  /** The project class constructed, when it is one. */
+  projectClass?: { file: FileModel; cls: ClassInfo };
+  /** `request_queue_size` set in the class chain or assigned anywhere in the file. */
+  backlog?: number;
+  /** The class overrides `server_activate` (and calls listen itself). */
+  customActivate: boolean;
+  handler?: Expr;
+  /** Bound to port 0 or built in a test module: a test or ephemeral server. */
+  ephemeral: boolean;
+}
+
+interface ClassEntry { file: FileModel; cls: ClassInfo }
+
+function classIndex(project: ProjectModel): Map<string, ClassEntry> {
+  const cached = classCache.get(project);
+  if (cached) return cached;
+  const index = new Map<string, ClassEntry>();
+  for (const file of project.files) for (const cls of file.classes.values()) index.set(`${file.module}.${cls.qualname}`, { file, cls });
+  classCache.set(project, index);
+  return index;
+}
+const classCache = new WeakMap<ProjectModel, Map<string, ClassEntry>>();
+
+export function projectClass(project: ProjectModel, file: FileModel, dotted: string): ClassEntry | undefined {
+  const index = classIndex(project);
+  return index.get(dotted) ?? index.get(`${file.module}.${dotted}`);
+}
+
+interface Walk { stdlib?: string; threaded: boolean; backlog?: number; customActivate: boolean; unknownBase: boolean }
+
+function walkClass(project: ProjectModel, entry: ClassEntry, walk: Walk, depth: number): void {
+  if (depth > 6) return;
+  const size = entry.cls.attributes.get('request_queue_size')?.value;
+  if (walk.backlog === undefined && size?.kind === 'number') walk.backlog = size.value;
+  const methodNames = entry.cls.methods.map((id) => id.slice(id.lastIndexOf('.') + 1));
+  if (methodNames.includes('process_request')) walk.threaded = true; // its own concurrency
+  if (methodNames.includes('server_activate')) walk.customActivate = true;
+  for (const base of entry.cls.bases) {
+    if (CONCURRENT.has(base) || /(ThreadingMixIn|ForkingMixIn)$/.test(base)) {
+      walk.threaded = true;
+      if (!walk.stdlib && !/MixIn$/.test(base)) walk.stdlib = base;
+      continue;
+    }
+    if (SINGLE_THREADED.has(base)) {
+      walk.stdlib ??= base;
+      continue;
+    }
+    const parent = projectClass(project, entry.file, base);
+    if (parent) walkClass(project, parent, walk, depth + 1);
+    else if (base !== 'object') walk.unknownBase = true;
+  }
+}
+
+function assignedBacklog(file: FileModel): number | undefined {
+  const sizes = file.assignments
+    .filter((a) => /\.request_queue_size$/.test(a.target) && a.value.value.kind === 'number')
+    .map((a) => (a.value.value as { value: number }).value);
+  return sizes.length ? Math.max(...sizes) : undefined;
+}
+
+function isEphemeral(file: FileModel, call: CallSite): boolean {
+  if (isTestFile(file)) return true;
+  const address = (positional(call, 0) ?? keyword(call, 'server_address'))?.expr;
+  if (address?.value.kind === 'list') {
+    const port = address.value.items[1]?.value;
+    if (port?.kind === 'number' && port.value === 0) return true;
+  }
+  if (call.callee === 'wsgiref.simple_server.make_server') {
+    const port = (positional(call, 1) ?? keyword(call, 'port'))?.expr.value;
+    if (port?.kind === 'number' && port.value === 0) return true;
+  }
+  return false;
+}
+
+/** The server a call constructs, if it constructs a stdlib TCP/HTTP server (directly or through a project subclass). */
+export function serverConstruction(project: ProjectModel, file: FileModel, call: CallSite): ServerConstruction | undefined {
+  const known = SINGLE_THREADED.has(call.callee) || CONCURRENT.has(call.callee) || MAKE_SERVER.has(call.callee);
+  if (!known && (call.method !== undefined && call.receiver !== undefined && !/^[\w.]+$/.test(call.receiver) || !projectClass(project, file, call.callee))) return undefined;
+  const base = {
+    call, classText: call.calleeText, customActivate: false, ephemeral: isEphemeral(file, call),
+    handler: (positional(call, 1) ?? keyword(call, 'RequestHandlerClass'))?.expr,
+  };
+  if (SINGLE_THREADED.has(call.callee) || CONCURRENT.has(call.callee)) {
+    return { ...base, stdlibClass: call.callee, threaded: CONCURRENT.has(call.callee), backlog: assignedBacklog(file) };
+  }
+  if (MAKE_SERVER.has(call.callee)) {
+    const serverClass = keyword(call, 'server_class')?.expr ?? positional(call, 3)?.expr;
+    let threaded = false;
+    let backlog = assignedBacklog(file);
+    let customActivate = false;
+    if (serverClass) {
+      const name = serverClass.qualifiedName ?? serverClass.text;
+      if (CONCURRENT.has(name)) threaded = true;
+      const entry = projectClass(project, file, name);
+      if (entry) {
+        const walk: Walk = { threaded: false, customActivate: false, unknownBase: false };
+        walkClass(project, entry, walk, 0);
+        threaded = walk.threaded;
+        backlog = walk.backlog ?? backlog;
+        customActivate = walk.customActivate;
+      } else if (!CONCURRENT.has(name) && !SINGLE_THREADED.has(name)) {
+        return undefined; // a server class we cannot see
+      }
+    }
+    return { ...base, stdlibClass: 'wsgiref.simple_server.WSGIServer', threaded, backlog, customActivate, handler: (positional(call, 2) ?? keyword(call, 'app'))?.expr };
+  }
+  const entry = projectClass(project, file, call.callee);
+  if (!entry) return undefined;
+  const walk: Walk = { threaded: false, customActivate: false, unknownBase: false };
+  walkClass(project, entry, walk, 0);
+  if (!walk.stdlib) return undefined;
+  return {
+    ...base, stdlibClass: walk.stdlib, threaded: walk.threaded, projectClass: entry, customActivate: walk.customActivate,
+    backlog: walk.backlog ?? assignedBacklog(entry.file) ?? assignedBacklog(file),
+  };
+}
+
+export interface HandlerWork {
+  /** Handler methods found (`StatusHandler.do_GET`). */
+  methods: string[];
+  /** The slowest method and its blocking operations. */
+  slowest?: { method: string; ops: { file: FileModel; call: CallSite; op: BlockingOp }[]; ms: number };
+  resolved: boolean;
+}
+
+/** What the request handler blocks on, per method (`do_GET`, `do_POST`, `handle`), through the call graph. */
+export function handlerWork(project: ProjectModel, file: FileModel, server: ServerConstruction): HandlerWork {
+  const handler = server.handler;
+  if (!handler) return { methods: [], resolved: false };
+  const entry = projectClass(project, file, handler.qualifiedName ?? handler.text);
+  const functions: { file: FileModel; fn: FunctionInfo }[] = [];
+  if (entry) {
+    const visit = (e: ClassEntry, depth: number) => {
+      if (depth > 5) return;
+      for (const id of e.cls.methods) {
+        const found = project.functionsById.get(id);
+        if (found && /^(do_[A-Z]+|handle)$/.test(found.fn.name) && !functions.some((f) => f.fn.name === found.fn.name)) functions.push(found);
+      }
+      for (const base of e.cls.bases) {
+        const parent = projectClass(project, e.file, base);
+        if (parent) visit(parent, depth + 1);
+      }
+    };
+    visit(entry, 0);
+  } else {
+    // A WSGI app function.
+    const name = handler.qualifiedName ?? handler.text;
+    const dot = name.lastIndexOf('.');
+    const fn = project.functionsById.get(dot > 0 ? `${name.slice(0, dot)}:${name.slice(dot + 1)}` : `${file.module}:${name}`);
+    if (fn) functions.push(fn);
+  }
+  if (functions.length === 0) return { methods: [], resolved: false };
+  let slowest: HandlerWork['slowest'];
+  for (const f of functions) {
+    const ops = blockingInFunction(project, f);
+    const ms = ops.reduce((sum, o) => sum + (o.op.sleepSeconds !== undefined ? o.op.sleepSeconds * 1000 : UNIT_MID_MS[o.op.unit] ?? 0), 0);
+    if (!slowest || ms > slowest.ms) slowest = { method: f.fn.qualname, ops, ms };
+  }
+  return { methods: functions.map((f) => f.fn.qualname), slowest, resolved: true };
+}
+
+/** `HTTPServer` → `ThreadingHTTPServer`, and the import line that brings it. */
+export function threadedCounterpart(stdlibClass: string): { name: string; importLine: string } {
+  if (stdlibClass.endsWith('.HTTPServer')) return { name: 'ThreadingHTTPServer', importLine: 'from http.server import ThreadingHTTPServer' };
+  if (stdlibClass.endsWith('.TCPServer')) return { name: 'socketserver.ThreadingTCPServer', importLine: 'import socketserver' };
+  if (stdlibClass.endsWith('.UnixStreamServer')) return { name: 'socketserver.ThreadingUnixStreamServer', importLine: 'import socketserver' };
+  if (stdlibClass.endsWith('WSGIServer')) return { name: 'ThreadingWSGIServer', importLine: 'import socketserver\nfrom wsgiref.simple_server import WSGIServer, make_server' };
+  return { name: 'ThreadingXMLRPCServer', importLine: 'import socketserver\nfrom xmlrpc.server import SimpleXMLRPCServer' };
+}
