@@ -3,10 +3,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { discover, type DiscoverOptions } from './discover/discover.js';
-import { buildFileModel } from './model/build.js';
 import { linkProject } from './model/link.js';
+import { cachedRules } from './cache/findings.js';
 import type { FileModel, ProjectModel } from './model/types.js';
-import { loadPythonParser } from './parse/parser.js';
+import type { FileTask } from './parse/model-file.js';
+import { modelFiles, type ModelStats } from './parse/pool.js';
 import { readSource } from './parse/read.js';
 import { runRules, type RuleSelection } from './rules/engine.js';
 import { RULES } from './rules/index.js';
@@ -34,6 +35,8 @@ export interface AnalysisResult {
   /** Explicit paths that do not exist. */
   missing: string[];
   summary: AnalysisSummary;
+  /** How the models were made: parsed (by how many workers) or read from the content cache. */
+  modelStats?: ModelStats;
 }
 
 export interface AnalyzeOptions extends Omit<RuleSelection, 'agents'>, DiscoverOptions {
@@ -48,7 +51,16 @@ export interface AnalyzeOptions extends Omit<RuleSelection, 'agents'>, DiscoverO
   onProgress?: (done: number, total: number) => void;
   /** Called when a stage ends, with its wall time in milliseconds (`--verbose`). */
   onStage?: (stage: AnalysisStage, ms: number) => void;
+  /** Parse threads: default one per core; 1 = in-process. Workers are used only for runs big enough to pay off. */
+  jobs?: number;
+  /**
+   * The content cache of file models: `true` = `.clawperf/cache/` under the analysed root, a string = that
+   * folder, `false` = none. Default: on for `analyzePaths`, off for `analyzeSources`.
+   */
+  cache?: boolean | string;
 }
+
+export type ModelSourcesOptions = Pick<AnalyzeOptions, 'jobs'> & { cacheDir?: string };
 
 export type AnalysisStage = 'discover' | 'parse' | 'link' | 'rules';
 
@@ -78,19 +90,28 @@ export function moduleName(relativePath: string): { module: string; isPackage: b
   return { module: parts.join('.') || '__main__', isPackage };
 }
 
-export async function modelSources(sources: Source[], root: string, cwd: string, onProgress?: (done: number, total: number) => void): Promise<FileModel[]> {
-  const parser = await loadPythonParser();
-  return sources.map((source, index) => {
+export async function modelSources(
+  sources: Source[], root: string, cwd: string, onProgress?: (done: number, total: number) => void, options: ModelSourcesOptions = {},
+): Promise<FileModel[]> {
+  return (await modelSourcesWithStats(sources, root, cwd, onProgress, options)).models;
+}
+
+async function modelSourcesWithStats(
+  sources: Source[], root: string, cwd: string, onProgress: ((done: number, total: number) => void) | undefined, options: ModelSourcesOptions,
+): Promise<{ models: FileModel[]; stats: ModelStats; keys?: string[] }> {
+  const tasks: FileTask[] = sources.map((source, index) => {
     const rel = relative(root, resolve(cwd, source.path)).split(sep).join('/');
     const { module, isPackage } = moduleName(rel);
-    const tree = parser.parse(source.text);
-    try {
-      return buildFileModel(source.path, module, isPackage, source.text, tree, parser);
-    } finally {
-      tree.delete();
-      onProgress?.(index + 1, sources.length);
-    }
+    return { index, path: source.path, module, isPackage, text: source.text };
   });
+  return modelFiles(tasks, { jobs: options.jobs, cacheDir: options.cacheDir, onProgress });
+}
+
+/** The cache folder for a run: `cache: true` → `<root>/.clawperf/cache`; a string → that folder. */
+function cacheDirFor(cache: boolean | string | undefined, defaultOn: boolean, root: string, cwd: string): string | undefined {
+  if (cache === false || (cache === undefined && !defaultOn)) return undefined;
+  if (typeof cache === 'string') return resolve(cwd, cache);
+  return resolve(root, '.clawperf', 'cache');
 }
 
 export function summarize(files: FileModel[], findings: Finding[]): AnalysisSummary {
@@ -109,22 +130,33 @@ export async function analyzeSources(sources: Source[], options: AnalyzeOptions 
   const cwd = options.cwd ?? process.cwd();
   const root = commonRoot(sources.map((s) => s.path), cwd);
   const started = performance.now();
-  const files = await modelSources(sources, root, cwd, options.onProgress);
+  const cacheDir = cacheDirFor(options.cache, false, root, cwd);
+  const { models: files, stats, keys } = await modelSourcesWithStats(sources, root, cwd, options.onProgress, { jobs: options.jobs, cacheDir });
   options.onStage?.('parse', performance.now() - started);
-  return finish(files, root, [], [], options);
+  return finish(files, root, [], [], options, { stats, keys, cacheDir });
 }
 
-function finish(files: FileModel[], root: string, warnings: string[], missing: string[], options: AnalyzeOptions): AnalysisResult {
+function finish(
+  files: FileModel[], root: string, warnings: string[], missing: string[], options: AnalyzeOptions,
+  cache?: { stats: ModelStats; keys?: string[]; cacheDir?: string },
+): AnalysisResult {
   let started = performance.now();
   const project = linkProject(files);
   options.onStage?.('link', performance.now() - started);
   started = performance.now();
-  const ruled = runRules(project, options.rules ?? RULES, { ...options, agents: options.agents ?? 100 });
+  const selection = { ...options, agents: options.agents ?? 100 };
+  const rules = options.rules ?? RULES;
+  // The default rule set's output is cached per project state (cache/findings.ts); custom rule lists are not.
+  const { output: ruled, cached } = cachedRules(project, rules === RULES ? cache?.keys : undefined, cache?.cacheDir, selection, () => runRules(project, rules, selection));
+  if (cache) cache.stats.findingsCached = cached;
   options.onStage?.('rules', performance.now() - started);
   const errors = ruled.errors;
   const findings = options.keepFindings ? options.keepFindings(ruled.findings, project) : ruled.findings;
-  for (const file of files) if (file.parseError) warnings.push(`${file.path}: syntax error; analysed where the tree is sound`);
-  return { root, project, findings, warnings: [...warnings, ...errors], missing, summary: summarize(files, findings) };
+  for (const file of files) {
+    if (file.modelError) warnings.push(`${file.path}: could not be analysed (${file.modelError}), skipped`);
+    else if (file.parseError) warnings.push(`${file.path}: syntax error; analysed where the tree is sound`);
+  }
+  return { root, project, findings, warnings: [...warnings, ...errors], missing, summary: summarize(files, findings), modelStats: cache?.stats };
 }
 
 export async function analyzePaths(paths: string[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
@@ -142,7 +174,8 @@ export async function analyzePaths(paths: string[], options: AnalyzeOptions = {}
   }
   options.onStage?.('discover', performance.now() - started);
   started = performance.now();
-  const files = await modelSources(sources, root, cwd, options.onProgress);
+  const cacheDir = cacheDirFor(options.cache, true, root, cwd);
+  const { models: files, stats, keys } = await modelSourcesWithStats(sources, root, cwd, options.onProgress, { jobs: options.jobs, cacheDir });
   options.onStage?.('parse', performance.now() - started);
-  return finish(files, root, warnings, found.missing, options);
+  return finish(files, root, warnings, found.missing, options, { stats, keys, cacheDir });
 }

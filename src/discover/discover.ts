@@ -23,6 +23,11 @@ export interface DiscoverOptions {
   /** Honour .gitignore files (default true). */
   gitignore?: boolean;
   cwd?: string;
+  /**
+   * Files and folders for which this returns false are left out, whatever the patterns, and such a folder is
+   * not walked (the MCP server's root confinement: a symlink to `/` must not make it list the whole disk).
+   */
+  accept?: (absolutePath: string) => boolean;
 }
 
 /** .gitignore rules from the folder and its parents up to the repository root. */
@@ -59,6 +64,9 @@ export function discover(paths: string[], options: DiscoverOptions = {}): Discov
   const warnings: string[] = [];
   const missing: string[] = [];
   const visited = new Set<string>();
+  const add = (path: string) => {
+    if (!options.accept || options.accept(path)) files.add(path);
+  };
 
   const excluded = (path: string, isDir: boolean) => {
     const rel = relative(cwd, path).split(sep).join('/');
@@ -96,22 +104,25 @@ export function discover(paths: string[], options: DiscoverOptions = {}): Discov
           const target = statSync(path);
           isDir = target.isDirectory();
           isFile = target.isFile();
-        } catch {
-          warnings.push(`${relative(cwd, path)}: broken symlink, skipped`);
+        } catch (error) {
+          const loop = (error as NodeJS.ErrnoException).code === 'ELOOP';
+          warnings.push(`${relative(cwd, path)}: ${loop ? 'symlink loop' : 'broken symlink'}, skipped`);
           continue;
         }
       }
       if (excluded(path, isDir) || (useGitignore && ignoredByGit(path, isDir, gitRules))) continue;
-      if (isDir) walk(path);
-      else if (isFile && entry.name.endsWith('.py')) files.add(path);
+      if (isDir) {
+        if (!options.accept || options.accept(path)) walk(path);
+      } else if (isFile && entry.name.endsWith('.py')) add(path);
     }
   };
 
   for (const raw of paths) {
     if (isDynamicPattern(raw)) {
-      const matched = globSync(raw, { cwd, absolute: true, onlyFiles: true, ignore: DEFAULT_EXCLUDES.map((e) => `**/${e}/**`) });
+      // Confined (accept given): symlinked folders are not followed, or `**` would walk wherever they point.
+      const matched = globSync(raw, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: !options.accept, ignore: DEFAULT_EXCLUDES.map((e) => `**/${e}/**`) });
       if (matched.length === 0) warnings.push(`${raw}: no file matches this pattern`);
-      for (const path of matched) if (path.endsWith('.py')) files.add(resolve(path));
+      for (const path of matched) if (path.endsWith('.py')) add(resolve(path));
       continue;
     }
     const path = resolve(cwd, raw);
@@ -124,7 +135,7 @@ export function discover(paths: string[], options: DiscoverOptions = {}): Discov
       continue;
     }
     if (stat.isDirectory()) walk(path);
-    else files.add(path); // an explicit file is analysed whatever its name
+    else add(path); // an explicit file is analysed whatever its name
   }
   return { files: [...files].sort(), warnings, missing };
 }

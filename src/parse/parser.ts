@@ -26,6 +26,7 @@ const MODEL_QUERY = `
 (break_statement) @exit
 (return_statement) @exit
 (raise_statement) @exit
+(comparison_operator) @compare
 `;
 
 export interface PythonParser {

@@ -11,7 +11,7 @@ import { FORMATS } from '../../report/formats.js';
 import { resolveLang } from '../../report/lang.js';
 import { reportSession } from '../../report/session.js';
 import { SEVERITIES, type Severity } from '../../rules/types.js';
-import { describeFsError, writeFileAtomic } from '../../util/fs.js';
+import { describeFsError, writeFileAtomic, writeStdout } from '../../util/fs.js';
 import { guarded, parseAgents, UsageError, warn } from '../errors.js';
 import { fileNotes, note, progressBar, StageTimes } from '../feedback.js';
 
@@ -37,8 +37,19 @@ export interface AnalyzeCliOptions {
   verbose?: boolean;
   /** A `clawperf trace` result to join: findings confirmed at runtime use the measured rate. */
   trace?: string;
+  /** `--jobs N`: parse threads (default one per core; 1 = no worker threads). */
+  jobs?: string;
+  /** False with `--no-cache`: the content cache (`.clawperf/cache/`) is neither read nor written. */
+  cache?: boolean;
   /** Options typed on the command line; the others may come from `[tool.clawperf]`. */
   explicit?: ReadonlySet<string>;
+}
+
+function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs must be a whole number of threads, 1 or more (got "${value}")`);
+  return jobs;
 }
 
 const FAIL_ON = [...SEVERITIES, 'none'] as const;
@@ -77,6 +88,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
     agentCounts, lang, capacityFile: options.capacity,
     select: list(options.select), ignore: list(options.ignore), exclude: list(options.exclude), perFileIgnores,
     keepFindings: ci.keepFindings, onProgress: progress.update, onStage: times.record,
+    jobs: parseJobs(options.jobs), cache: options.cache !== false,
   }).finally(() => progress.stop());
   const { result } = session;
   ci.finish();
@@ -91,6 +103,12 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
     note(configFile ? `settings from ${configFile}` : 'no [tool.clawperf] settings found');
     for (const line of fileNotes(result.project.files, result.findings)) note(line);
     note(times.line());
+    const stats = result.modelStats;
+    if (stats) {
+      const how = stats.workers > 0 ? `${stats.workers} worker threads` : 'in-process';
+      const cache = stats.cacheDir ? `; cache ${stats.cacheDir}: ${stats.cached} reused, ${stats.written} written${stats.corrupt ? `, ${stats.corrupt} corrupt entries replaced` : ''}${stats.cacheWritable ? '' : ' (not writable: caching off)'}${stats.findingsCached ? ', findings reused' : ''}` : '; cache off';
+      note(`models: ${stats.parsed} parsed (${how}), ${stats.cached} from cache${cache}`);
+    }
   }
   const output = session.render(options.format);
   if (options.output) {
@@ -100,7 +118,11 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
       throw new Error(`cannot write ${options.output}: ${describeFsError(error)}`);
     }
   } else {
-    process.stdout.write(output);
+    try {
+      writeStdout(output);
+    } catch (error) {
+      throw new Error(`cannot write the report to standard output: ${describeFsError(error)}`);
+    }
   }
   try {
     const selected = options.select || options.ignore ? session.ruleIds : undefined;
@@ -133,6 +155,8 @@ export function registerAnalyze(program: Command): void {
     .option('--no-memory', 'do not read or update the project memory')
     .option('-q, --quiet', 'no warnings, notes or progress bar on stderr')
     .option('-v, --verbose', 'timings, the settings file used and one note per file on stderr')
+    .option('-j, --jobs <n>', 'parse threads (default: one per core; 1 = no worker threads)')
+    .option('--no-cache', 'neither read nor write the content cache (.clawperf/cache/ under the analysed root)')
     .option('--config <file>', 'settings file (pyproject.toml with [tool.clawperf], or clawperf.toml); default: found from the analysed path upward')
     .option('--no-config', 'ignore pyproject.toml / clawperf.toml settings')
     .option('--memory-dir <dir>', 'project memory folder (default .claude/agent-memory/performance-engineer)')

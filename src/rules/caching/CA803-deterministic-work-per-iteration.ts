@@ -76,7 +76,8 @@ function workOf(file: FileModel, call: CallSite): Work | undefined {
   // `if host_ip is None: host_ip = socket.gethostbyname(host)`: computed once and kept.
   if (call.assignedTo && /^[\w.]+$/.test(call.assignedTo)) {
     const name = call.assignedTo.replace(/\./g, '\\.');
-    if (file.source.slice(Math.max(0, call.span.line - 4), call.span.line - 1).some((l) => new RegExp(`\\bif\\s+(not\\s+${name}\\b|${name}\\s+is\\s+None)`).test(l))) return undefined;
+    const guard = new RegExp(`\\bif\\s+(not\\s+${name}\\b|${name}\\s+is\\s+None)`); // built once per call, not per line
+    if (file.source.slice(Math.max(0, call.span.line - 4), call.span.line - 1).some((l) => guard.test(l))) return undefined;
   }
   if (call.callee === 're.compile') {
     const pattern = call.args[0]?.expr.text;

@@ -1,4 +1,4 @@
-import type { FileModel } from '../../model/types.js';
+import type { FileModel, ProjectModel } from '../../model/types.js';
 import { nameHint, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { fileAccesses, isVirtualFile, pathKey } from './files.js';
@@ -57,13 +57,25 @@ function looksMemoized(file: FileModel, start: number, end: number): boolean {
   return /^\s*global\s/m.test(body) || /\bif\s+(not\s+)?(self\.)?_\w+(\s+is\s+None)?\s*:/.test(body) || /lru_cache|functools\.cache\b|@cache\b/.test(body);
 }
 
+const writtenKeysCache = new WeakMap<ProjectModel, Set<string>>();
+
+/** Paths the program itself writes, anywhere in the project: computed once per project, not once per file. */
+function writtenKeysOf(project: ProjectModel): Set<string> {
+  let keys = writtenKeysCache.get(project);
+  if (!keys) {
+    keys = new Set(project.files.flatMap((f) => fileAccesses(f).filter((a) => a.kind !== 'read' && !/^[a-z_][a-z0-9_]*$/.test(a.key)).map((a) => a.key)));
+    writtenKeysCache.set(project, keys);
+  }
+  return keys;
+}
+
 export const DK404: Rule = {
   meta,
   check({ file, project, agents }) {
     if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     const accesses = fileAccesses(file);
-    const writtenKeys = new Set(project.files.flatMap((f) => fileAccesses(f).filter((a) => a.kind !== 'read' && !/^[a-z_][a-z0-9_]*$/.test(a.key)).map((a) => a.key)));
+    const writtenKeys = writtenKeysOf(project);
     for (const access of accesses) {
       if (access.kind !== 'read') continue;
       const call = access.call;

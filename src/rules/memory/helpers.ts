@@ -309,6 +309,22 @@ export function resolveCallee(project: ProjectModel, file: FileModel, call: Call
 
 const resolvedCache = new WeakMap<ProjectModel, WeakMap<CallSite, { file: FileModel; found: { file: FileModel; fn: FunctionInfo } | undefined }>>();
 
+const headsCache = new WeakMap<ProjectModel, Set<string>>();
+
+/** The first dotted segment of every project module that defines a function (`pkg` for `pkg.mod:f`). */
+function moduleHeads(project: ProjectModel): Set<string> {
+  let heads = headsCache.get(project);
+  if (!heads) {
+    heads = new Set();
+    for (const id of project.functionsById.keys()) {
+      const colon = id.indexOf(':');
+      heads.add((colon >= 0 ? id.slice(0, colon) : id).split('.')[0]!);
+    }
+    headsCache.set(project, heads);
+  }
+  return heads;
+}
+
 function resolveCalleeUncached(project: ProjectModel, file: FileModel, call: CallSite): { file: FileModel; fn: FunctionInfo } | undefined {
   const caller = functionInfo(file, call.functionId);
   const candidates: string[] = [];
@@ -321,6 +337,15 @@ function resolveCalleeUncached(project: ProjectModel, file: FileModel, call: Cal
   if (/^(self|cls)\.\w+$/.test(call.calleeText) && caller?.className) candidates.push(`${file.module}:${caller.className}.${call.calleeText.split('.')[1]}`);
   // `pkg.mod.Class.method` → module `pkg.mod`, qualname `Class.method`
   const parts = callee.split('.');
+  if (!moduleHeads(project).has(parts[0]!)) {
+    // No project module starts like the callee: only the candidates in this file's module can match (the
+    // same answer as the full search below, without building every prefix of every call).
+    for (const id of candidates.slice(dot > 0 ? 1 : 0)) {
+      const found = project.functionsById.get(id);
+      if (found) return found;
+    }
+    return moduleHeads(project).has('') ? project.functionsById.get(`:${parts.join('.')}.__init__`) : undefined;
+  }
   for (let i = parts.length - 1; i > 0; i--) candidates.push(`${parts.slice(0, i).join('.')}:${parts.slice(i).join('.')}`);
   for (const id of candidates) {
     const found = project.functionsById.get(id);

@@ -1,0 +1,127 @@
+// The rules' output for a whole project, cached next to the models: when no file, no path, no rule and no
+// setting changed since a run, that run's findings are reused. Any change (one file edited) misses and the
+// rules run again on the freshly linked project, so cross-module facts are always current.
+//
+// Key: every file's path and model key (content + module), the selection (select/ignore, which files each
+// per-file ignore matches, agents), and a fingerprint of all of clawperf's compiled code (any rule edit).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FileModel, ProjectModel } from '../model/types.js';
+import type { RuleSelection } from '../rules/engine.js';
+import type { Finding } from '../rules/types.js';
+import { decode, encode, UnsupportedValueError } from './codec.js';
+import { CODEC_VERSION, readEntry, writeEntry } from './store.js';
+
+/** Findings entries kept (the most recent runs' projects). */
+const KEEP_ENTRIES = 8;
+
+let fingerprint: string | undefined;
+
+/** sha256 of every compiled file of clawperf (dist/src/**.js): a new build means new rules. */
+export function codeFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const hash = createHash('sha256').update(`codec ${CODEC_VERSION}\0`);
+  const walk = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(dir, name);
+      if (name.endsWith('.js')) {
+        hash.update(`${path.slice(root.length)}\0`);
+        hash.update(readFileSync(path));
+      } else if (!name.includes('.')) {
+        walk(path);
+      }
+    }
+  };
+  walk(root);
+  fingerprint = hash.digest('hex');
+  return fingerprint;
+}
+
+export function findingsKey(files: FileModel[], modelKeys: (string | undefined)[], selection: RuleSelection): string | undefined {
+  if (modelKeys.length !== files.length || modelKeys.some((key) => key === undefined)) return undefined;
+  const hash = createHash('sha256').update(codeFingerprint());
+  hash.update(JSON.stringify({ agents: selection.agents, select: selection.select ?? null, ignore: selection.ignore ?? null }));
+  for (const ignore of selection.perFileIgnores ?? []) {
+    hash.update(`\0ignore ${JSON.stringify(ignore.rules)}:`);
+    files.forEach((file, index) => {
+      if (ignore.matches(file.path)) hash.update(`${index},`);
+    });
+  }
+  files.forEach((file, index) => hash.update(`\0${file.path}\0${modelKeys[index]}`));
+  return hash.digest('hex');
+}
+
+export interface RulesOutput {
+  findings: Finding[];
+  errors: string[];
+}
+
+function findingsDir(cacheDir: string): string {
+  return join(cacheDir, 'findings');
+}
+
+export function readFindings(cacheDir: string, key: string): RulesOutput | undefined {
+  const outcome = readEntry(findingsDir(cacheDir), key);
+  if (outcome.kind !== 'hit') return undefined;
+  try {
+    const value = decode(outcome.encoded) as RulesOutput;
+    if (!value || !Array.isArray(value.findings) || !Array.isArray(value.errors)) return undefined;
+    return value;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeFindings(cacheDir: string, key: string, output: RulesOutput): void {
+  const dir = findingsDir(cacheDir);
+  let encoded;
+  try {
+    encoded = encode(output);
+  } catch (error) {
+    if (error instanceof UnsupportedValueError) return;
+    throw error;
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch {
+    return;
+  }
+  if (!writeEntry(dir, key, encoded)) return;
+  // Keep only the latest few projects' findings.
+  try {
+    const entries: { path: string; mtime: number }[] = [];
+    for (const sub of readdirSync(dir)) {
+      for (const name of readdirSync(join(dir, sub))) {
+        const path = join(dir, sub, name);
+        entries.push({ path, mtime: statSync(path).mtimeMs });
+      }
+    }
+    entries.sort((a, b) => b.mtime - a.mtime);
+    for (const entry of entries.slice(KEEP_ENTRIES)) unlinkSync(entry.path);
+  } catch {
+    // another run pruned concurrently: fine
+  }
+}
+
+/** Project-level rules output, from the cache when every input is unchanged; `run` otherwise (and stored). */
+export function cachedRules(
+  project: ProjectModel, modelKeys: (string | undefined)[] | undefined, cacheDir: string | undefined, selection: RuleSelection, run: () => RulesOutput,
+): { output: RulesOutput; cached: boolean } {
+  const key = cacheDir && modelKeys ? findingsKey(project.files, modelKeys, selection) : undefined;
+  if (cacheDir && key) {
+    const hit = readFindings(cacheDir, key);
+    if (hit) return { output: hit, cached: true };
+  }
+  const output = run();
+  if (cacheDir && key) writeFindings(cacheDir, key, output);
+  return { output, cached: false };
+}
