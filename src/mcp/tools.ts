@@ -75,9 +75,14 @@ export class ClawperfTools {
     for (const p of paths) {
       if (!/[*?[{]/.test(p) && !existsSync(join(this.root.path, p))) throw new PathRefused(`path not found: ${p} (paths are relative to the project root ${this.root.path})`);
     }
-    // Files reached through a symlink that leaves the root are left out, as explicit paths would be refused.
-    const found = discover(paths, { cwd: this.root.path });
-    const escaping = found.files.filter((f) => !this.root.contains(f)).map((f) => relative(this.root.path, f).split(sep).join('/'));
+    // Files (and folders) reached through a symlink that leaves the root are left out, as explicit paths
+    // would be refused; such a folder is not even walked (a link to `/` would list the whole disk).
+    const escaping: string[] = [];
+    const accept = (file: string): boolean => this.root.contains(file);
+    discover(paths, {
+      cwd: this.root.path,
+      accept: (file) => accept(file) || (escaping.push(relative(this.root.path, file).split(sep).join('/')), false),
+    });
     if (escaping.length) this.warn(`left out (symlinks resolving outside the project root): ${escaping.join(', ')}`);
     let trace: TraceResult | undefined;
     let note: string | undefined;
@@ -88,7 +93,8 @@ export class ClawperfTools {
     }
     const options: SessionOptions = {
       agentCounts: [input.agents ?? 100], lang, cwd: this.root.path,
-      ...(escaping.length ? { exclude: escaping } : {}),
+      // Not as exclude patterns: a name like `#x.py`, `!x.py` or `a[1].py` is not a literal gitignore pattern.
+      accept,
       ...(input.select?.length ? { select: input.select } : {}),
       ...(input.ignore?.length ? { ignore: input.ignore } : {}),
     };

@@ -1,7 +1,7 @@
 // `runStress`: run 1…N copies of a command at once, sample their process trees from /proc, and
 // always end every process it started (deadline, Ctrl-C, crash of clawperf or of the command).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readSync, fstatSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readSync, fstatSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism, release } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,6 +9,7 @@ import { growthOf } from './metrics.js';
 import { CLOCK_TICKS, type IoCounters, isRunning, pageSize, procAvailable, readStat, systemForks, ZERO_IO } from './procfs.js';
 import { killAllSync, registerGroup, signalGroup, signalPid, unregisterGroup, Watchdog } from './reaper.js';
 import { renderSvg } from './svg.js';
+import { writeFileAtomic } from '../../util/fs.js';
 import { type AgentSample, TreeTracker } from './tracker.js';
 import type { AgentDetail, EarlyExit, StressOptions, StressProgress, StressResult, StressRow, StressRun } from './types.js';
 
@@ -577,7 +578,7 @@ export function stressPaths(runDir: string): { json: string; svg: string } {
 export function writeStressFiles(result: StressResult): { json: string; svg: string } {
   const paths = stressPaths(result.runDir);
   if (!existsSync(result.runDir)) mkdirSync(result.runDir, { recursive: true });
-  writeFileSync(paths.json, `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(paths.svg, renderSvg(result));
+  writeFileAtomic(paths.json, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileAtomic(paths.svg, renderSvg(result));
   return paths;
 }

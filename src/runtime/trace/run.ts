@@ -2,10 +2,12 @@
 // --duration or Ctrl-C (SIGTERM to its process group, SIGKILL after a grace period), merge what every
 // traced process wrote, and save the result.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { pythonDir } from '../../paths.js';
+import { writeFileAtomic } from '../../util/fs.js';
+import { Watchdog } from '../stress/reaper.js';
 import { mergeCounts, readCountFiles } from './merge.js';
 import { groupMembers, processesWithEnv, signalGroup, signalPids } from './procs.js';
 import { TraceUsageError, type TraceOptions, type TraceResult } from './types.js';
@@ -94,6 +96,8 @@ export async function runTrace(options: TraceOptions): Promise<TraceResult> {
   const onAbort = (): void => stop('interrupt');
   options.signal?.addEventListener('abort', onAbort);
 
+  // If clawperf itself dies where no handler runs (SIGKILL, out of memory), the watchdog kills the command's group.
+  const watchdog = new Watchdog();
   const started = Date.now();
   let ended = started;
   try {
@@ -113,6 +117,7 @@ export async function runTrace(options: TraceOptions): Promise<TraceResult> {
       });
       if (child.pid) {
         pgid = child.pid; // detached: the child leads its own process group (and session)
+        watchdog.watchGroup(pgid);
         if (options.durationSeconds !== undefined && options.durationSeconds > 0) {
           durationTimer = setTimeout(() => stop('duration'), options.durationSeconds * 1000);
         }
@@ -152,6 +157,7 @@ export async function runTrace(options: TraceOptions): Promise<TraceResult> {
     writeResult(output, result);
     return result;
   } finally {
+    await watchdog.close();
     clearTimeout(durationTimer);
     clearTimeout(killTimer);
     if (handleSignals) for (const s of signals) process.off(s, onSignal);
@@ -161,8 +167,6 @@ export async function runTrace(options: TraceOptions): Promise<TraceResult> {
 }
 
 export function writeResult(output: string, result: TraceResult): void {
-  mkdirSync(dirname(output), { recursive: true });
-  const tmp = `${output}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(result, null, 2)}\n`);
-  renameSync(tmp, output);
+  // Temp file + fsync + rename (no temp left on a full disk; `-o /dev/stdout` written in place, not replaced).
+  writeFileAtomic(output, `${JSON.stringify(result, null, 2)}\n`);
 }
