@@ -2,6 +2,7 @@
 // linker leaves implicit — a loop that only retries three times is not a hot loop, a function started
 // as a thread for every task runs per task (not once at start-up), a helper called inside a caller's
 // loop runs once per item.
+import { splitTopLevel } from '../subprocess/command.js';
 import type { CallSite, Context, FileModel, FunctionInfo, LoopInfo, ProjectModel } from '../../model/types.js';
 import { CONTEXT_HEAT } from '../../model/types.js';
 import { ASSUMED, cycleRate } from '../../impact/rate.js';
@@ -75,22 +76,7 @@ export function literalItemCount(text: string | undefined): number | undefined {
   const inner = t.slice(1, -1).trim();
   if (inner === '') return 0;
   if (/\bfor\b/.test(inner)) return undefined; // a comprehension, not a literal
-  let depth = 0;
-  let count = 1;
-  let quote: string | undefined;
-  for (let i = 0; i < inner.length; i++) {
-    const ch = inner[i]!;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
-    else if (ch === ',' && depth === 0 && inner.slice(i + 1).trim() !== '') count++;
-  }
-  return count;
+  return splitTopLevel(inner).length;
 }
 
 /** The names a loop binds: `for unit in units` → unit; `for i, (a, b) in …` → i, a, b; comprehensions too. */

@@ -47,14 +47,17 @@ export interface ListItem {
   named?: boolean;
 }
 
-/** Splits the top level of a bracketed literal's text: `["a", x, f"{y}"]` → items. */
-export function splitTopLevel(inner: string): string[] {
+/**
+ * Splits text at a separator outside brackets and string literals: `["a", x, f"{y}"]`'s inner text at
+ * commas, `"cat " + path` at `+`. Empty parts (a trailing comma) are dropped.
+ */
+export function splitTopLevel(text: string, separator = ','): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quote: string | undefined;
   let start = 0;
-  for (let i = 0; i < inner.length; i++) {
-    const ch = inner[i]!;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
     if (quote) {
       if (ch === '\\') i++;
       else if (ch === quote) quote = undefined;
@@ -63,14 +66,13 @@ export function splitTopLevel(inner: string): string[] {
     if (ch === '"' || ch === "'") quote = ch;
     else if ('([{'.includes(ch)) depth++;
     else if (')]}'.includes(ch)) depth--;
-    else if (ch === ',' && depth === 0) {
-      parts.push(inner.slice(start, i).trim());
+    else if (ch === separator && depth === 0) {
+      parts.push(text.slice(start, i).trim());
       start = i + 1;
     }
   }
-  const last = inner.slice(start).trim();
-  if (last) parts.push(last);
-  return parts;
+  parts.push(text.slice(start).trim());
+  return parts.filter(Boolean);
 }
 
 /** The content of a plain (non-f) string literal's text, or undefined. */
@@ -261,29 +263,6 @@ function fstringParts(body: string): TemplatePart[] {
   return parts;
 }
 
-function splitTerms(text: string, operator: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quote: string | undefined;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
-    else if (ch === operator && depth === 0) {
-      parts.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start).trim());
-  return parts.filter(Boolean);
-}
 
 /** `"cat " + path`, `f"rm {p}"`, `"rm %s" % p`, `"cp {} {}".format(a, b)` → pieces; undefined when not a template. */
 export function templateOf(text: string): TemplatePart[] | undefined {
@@ -325,7 +304,7 @@ export function templateOf(text: string): TemplatePart[] | undefined {
     if (last < template.length) parts.push({ literal: template.slice(last) });
     return parts;
   }
-  const terms = splitTerms(t, '+');
+  const terms = splitTopLevel(t, '+');
   if (terms.length > 1) {
     const parts: TemplatePart[] = [];
     for (const term of terms) {

@@ -121,32 +121,9 @@ export function operands(command: Command): string[] {
     return rest.startsWith('(') && rest.endsWith(')') ? splitTopLevel(rest.slice(1, -1)) : [rest];
   }
   // Concatenation: every non-literal term.
-  return splitPlus(t).filter((term) => !/^[rRbBuU]{0,2}['"]/.test(term) || /^[rR]?[fF]/.test(term)).flatMap((term) => (/^[rR]?[fF]/.test(term) ? fromFString(term) : [term]));
+  return splitTopLevel(t, '+').filter((term) => !/^[rRbBuU]{0,2}['"]/.test(term) || /^[rR]?[fF]/.test(term)).flatMap((term) => (/^[rR]?[fF]/.test(term) ? fromFString(term) : [term]));
 }
 
-function splitPlus(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quote: string | undefined;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
-    else if (ch === '+' && depth === 0) {
-      parts.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start).trim());
-  return parts.filter(Boolean);
-}
 
 /** The stdlib replacement of a command, when the whole command line is one the stdlib does. */
 export function stdlibReplacement(command: Command): Replacement | undefined {
