@@ -3,7 +3,11 @@
 //   read     read + decode every file, nothing else (the floor)
 //   clawperf analyzePaths: discover, read, parse/model (workers, cache), link, rules
 //   ruff     Ruff's WASM build: a Workspace with its performance rules, check() on every file
+//   cli      `clawperf analyze PATHS --format json` end to end: analysis, pricing, capacity, the report written
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { discover } from '../src/discover/discover.js';
 import { readSource } from '../src/parse/read.js';
 import { analyzePaths } from '../src/pipeline.js';
@@ -80,6 +84,18 @@ async function main(): Promise<void> {
     }
     const ms = performance.now() - t0;
     result = { files: texts.length, lines: lineCount(texts), ruffVersion: ruff.Workspace.version(), codes };
+    return finish(ms, cpu0, result);
+  } else if (mode === 'cli') {
+    const out = join(tmpdir(), `clawperf-bench-${process.pid}.json`);
+    const cache = args.cache ? ['--cache-dir', args.cache] : ['--no-cache'];
+    const jobs = args.jobs ? ['--jobs', String(args.jobs)] : [];
+    process.argv = [process.execPath, 'clawperf', 'analyze', ...args.paths, '--format', 'json', '-o', out, '--no-memory', '--no-config', '--fail-on', 'none', '--quiet', ...cache, ...jobs];
+    await import(new URL('../src/cli/main.js', import.meta.url).href);
+    const ms = performance.now() - t0;
+    const report = JSON.parse(readFileSync(out, 'utf8')) as { summary: { files: number; lines: number }; findings: unknown[] };
+    rmSync(out, { force: true });
+    process.exitCode = 0;
+    result = { files: report.summary.files, lines: report.summary.lines, findings: report.findings.length };
     return finish(ms, cpu0, result);
   } else if (mode === 'clawperf') {
     const stages: Record<string, number> = {};

@@ -3,11 +3,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { discover, type DiscoverOptions } from './discover/discover.js';
+import { findingsKey, readFindings, writeFindings } from './cache/findings.js';
+import { projectFacts, type ProjectFacts } from './impact/facts.js';
 import { linkProject } from './model/link.js';
-import { cachedRules } from './cache/findings.js';
 import type { FileModel, ProjectModel } from './model/types.js';
-import type { FileTask } from './parse/model-file.js';
-import { modelFiles, type ModelStats } from './parse/pool.js';
+import { sourceLines, type FileTask } from './parse/model-file.js';
+import { allCached, cacheKeys, decodeCachedModels, modelFiles, type ModelStats } from './parse/pool.js';
 import { readSource } from './parse/read.js';
 import { runRules, type RuleSelection } from './rules/engine.js';
 import { RULES } from './rules/index.js';
@@ -26,9 +27,37 @@ export interface AnalysisSummary {
   findings: Record<Severity, number>;
 }
 
+/** What reports, memory and CI read of an analysed file (a FileModel is one). */
+export interface AnalysedFile {
+  path: string;
+  module: string;
+  lines: number;
+  parseError: boolean;
+  modelError?: string;
+  source: string[];
+}
+
+/** What reports and memory read off the linked project: computed once, and cached with the findings. */
+export interface ProjectDigest {
+  facts: ProjectFacts;
+  /** Some file imports `requests` (its import cost is part of each agent's memory). */
+  importsRequests: boolean;
+  /** The innermost function around each finding's line (`path:line` → qualname): memory's anchors. */
+  anchors: Record<string, string>;
+  /** Per file, in the run's order. */
+  fileStates: { parseError: boolean; modelError?: string }[];
+}
+
 export interface AnalysisResult {
   root: string;
-  project: ProjectModel;
+  /** The analysed files, in order. */
+  files: AnalysedFile[];
+  digest: ProjectDigest;
+  /**
+   * The linked model. When the whole run came from the cache (nothing changed) it is decoded and linked on
+   * first use only: reports, memory and CI read `files` and `digest` instead.
+   */
+  readonly project: ProjectModel;
   findings: Finding[];
   /** One line each: unreadable files, rule failures, folders skipped. */
   warnings: string[];
@@ -46,7 +75,7 @@ export interface AnalyzeOptions extends Omit<RuleSelection, 'agents'>, DiscoverO
    * Narrows (or annotates) the findings before they are counted: a baseline, `--diff`. It sees the file
    * models, so it can read the flagged source lines.
    */
-  keepFindings?: (findings: Finding[], project: ProjectModel) => Finding[];
+  keepFindings?: (findings: Finding[], analysed: { files: AnalysedFile[] }) => Finding[];
   /** Called after each file is parsed and modelled (a progress bar). */
   onProgress?: (done: number, total: number) => void;
   /** Called when a stage ends, with its wall time in milliseconds (`--verbose`). */
@@ -62,7 +91,8 @@ export interface AnalyzeOptions extends Omit<RuleSelection, 'agents'>, DiscoverO
 
 export type ModelSourcesOptions = Pick<AnalyzeOptions, 'jobs'> & { cacheDir?: string };
 
-export type AnalysisStage = 'discover' | 'parse' | 'link' | 'rules';
+/** `cache`: a run whose files all match a cached run (findings and digest reused, nothing parsed or linked). */
+export type AnalysisStage = 'discover' | 'cache' | 'parse' | 'link' | 'rules';
 
 /** The folder the analysed paths share: module names are computed from it. */
 export function commonRoot(paths: string[], cwd: string): string {
@@ -93,18 +123,15 @@ export function moduleName(relativePath: string): { module: string; isPackage: b
 export async function modelSources(
   sources: Source[], root: string, cwd: string, onProgress?: (done: number, total: number) => void, options: ModelSourcesOptions = {},
 ): Promise<FileModel[]> {
-  return (await modelSourcesWithStats(sources, root, cwd, onProgress, options)).models;
+  return (await modelFiles(fileTasks(sources, root, cwd), { jobs: options.jobs, cacheDir: options.cacheDir, onProgress })).models;
 }
 
-async function modelSourcesWithStats(
-  sources: Source[], root: string, cwd: string, onProgress: ((done: number, total: number) => void) | undefined, options: ModelSourcesOptions,
-): Promise<{ models: FileModel[]; stats: ModelStats; keys?: string[] }> {
-  const tasks: FileTask[] = sources.map((source, index) => {
+function fileTasks(sources: Source[], root: string, cwd: string): FileTask[] {
+  return sources.map((source, index) => {
     const rel = relative(root, resolve(cwd, source.path)).split(sep).join('/');
     const { module, isPackage } = moduleName(rel);
     return { index, path: source.path, module, isPackage, text: source.text };
   });
-  return modelFiles(tasks, { jobs: options.jobs, cacheDir: options.cacheDir, onProgress });
 }
 
 /** The cache folder for a run: `cache: true` → `<root>/.clawperf/cache`; a string → that folder. */
@@ -114,7 +141,7 @@ function cacheDirFor(cache: boolean | string | undefined, defaultOn: boolean, ro
   return resolve(root, '.clawperf', 'cache');
 }
 
-export function summarize(files: FileModel[], findings: Finding[]): AnalysisSummary {
+export function summarize(files: AnalysedFile[], findings: Finding[]): AnalysisSummary {
   const counts: Record<Severity, number> = { critical: 0, important: 0, minor: 0 };
   for (const f of findings) counts[f.severity]++;
   return {
@@ -129,39 +156,12 @@ export function summarize(files: FileModel[], findings: Finding[]): AnalysisSumm
 export async function analyzeSources(sources: Source[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const cwd = options.cwd ?? process.cwd();
   const root = commonRoot(sources.map((s) => s.path), cwd);
-  const started = performance.now();
-  const cacheDir = cacheDirFor(options.cache, false, root, cwd);
-  const { models: files, stats, keys } = await modelSourcesWithStats(sources, root, cwd, options.onProgress, { jobs: options.jobs, cacheDir });
-  options.onStage?.('parse', performance.now() - started);
-  return finish(files, root, [], [], options, { stats, keys, cacheDir });
-}
-
-function finish(
-  files: FileModel[], root: string, warnings: string[], missing: string[], options: AnalyzeOptions,
-  cache?: { stats: ModelStats; keys?: string[]; cacheDir?: string },
-): AnalysisResult {
-  let started = performance.now();
-  const project = linkProject(files);
-  options.onStage?.('link', performance.now() - started);
-  started = performance.now();
-  const selection = { ...options, agents: options.agents ?? 100 };
-  const rules = options.rules ?? RULES;
-  // The default rule set's output is cached per project state (cache/findings.ts); custom rule lists are not.
-  const { output: ruled, cached } = cachedRules(project, rules === RULES ? cache?.keys : undefined, cache?.cacheDir, selection, () => runRules(project, rules, selection));
-  if (cache) cache.stats.findingsCached = cached;
-  options.onStage?.('rules', performance.now() - started);
-  const errors = ruled.errors;
-  const findings = options.keepFindings ? options.keepFindings(ruled.findings, project) : ruled.findings;
-  for (const file of files) {
-    if (file.modelError) warnings.push(`${file.path}: could not be analysed (${file.modelError}), skipped`);
-    else if (file.parseError) warnings.push(`${file.path}: syntax error; analysed where the tree is sound`);
-  }
-  return { root, project, findings, warnings: [...warnings, ...errors], missing, summary: summarize(files, findings), modelStats: cache?.stats };
+  return analyze(sources, root, cwd, [], [], options, cacheDirFor(options.cache, false, root, cwd));
 }
 
 export async function analyzePaths(paths: string[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const cwd = options.cwd ?? process.cwd();
-  let started = performance.now();
+  const started = performance.now();
   const found = discover(paths.length ? paths : ['.'], options);
   const root = commonRoot(paths.length ? paths : ['.'], cwd);
   const warnings = [...found.warnings];
@@ -173,9 +173,90 @@ export async function analyzePaths(paths: string[], options: AnalyzeOptions = {}
     else warnings.push(`${path}: ${read.reason}`);
   }
   options.onStage?.('discover', performance.now() - started);
-  started = performance.now();
-  const cacheDir = cacheDirFor(options.cache, true, root, cwd);
-  const { models: files, stats, keys } = await modelSourcesWithStats(sources, root, cwd, options.onProgress, { jobs: options.jobs, cacheDir });
+  return analyze(sources, root, cwd, warnings, found.missing, options, cacheDirFor(options.cache, true, root, cwd));
+}
+
+async function analyze(
+  sources: Source[], root: string, cwd: string, warnings: string[], missing: string[], options: AnalyzeOptions, cacheDir: string | undefined,
+): Promise<AnalysisResult> {
+  let started = performance.now();
+  const tasks = fileTasks(sources, root, cwd);
+  const selection = { ...options, agents: options.agents ?? 100 };
+  const rules = options.rules ?? RULES;
+  // The default rule set's output is cached per project state (cache/findings.ts); custom rule lists are not.
+  const keys = cacheDir ? cacheKeys(tasks) : undefined;
+  const runKey = cacheDir && keys && rules === RULES ? findingsKey(tasks.map((t) => t.path), keys, selection) : undefined;
+  const cachedRun = cacheDir && runKey ? readFindings<ProjectDigest>(cacheDir, runKey) : undefined;
+  if (cacheDir && keys && cachedRun && cachedRun.digest.fileStates.length === tasks.length && allCached(cacheDir, keys)) {
+    // Nothing changed since a run that is in the cache: its findings and digest stand; no model is needed.
+    options.onStage?.('cache', performance.now() - started);
+    const stats: ModelStats = { files: tasks.length, parsed: 0, cached: tasks.length, corrupt: 0, written: 0, workers: 0, cacheDir, cacheWritable: true, findingsCached: true };
+    let project: ProjectModel | undefined;
+    const files = tasks.map((task, index): AnalysedFile => {
+      const source = sourceLines(task.text);
+      return { path: task.path, module: task.module, lines: source.length, ...cachedRun.digest.fileStates[index]!, source };
+    });
+    return result({
+      root, files, digest: cachedRun.digest, ruled: cachedRun, warnings, missing, options, stats,
+      project: () => (project ??= linkProject(decodeCachedModels(tasks, keys, cacheDir))),
+    });
+  }
+  const { models: files, stats } = await modelFiles(tasks, { jobs: options.jobs, cacheDir, keys, onProgress: options.onProgress });
   options.onStage?.('parse', performance.now() - started);
-  return finish(files, root, warnings, found.missing, options, { stats, keys, cacheDir });
+  started = performance.now();
+  const project = linkProject(files);
+  options.onStage?.('link', performance.now() - started);
+  started = performance.now();
+  const ruled = cachedRun ?? runRules(project, rules, selection);
+  stats.findingsCached = cachedRun !== undefined;
+  options.onStage?.('rules', performance.now() - started);
+  const digest = projectDigest(project, ruled.findings);
+  if (cacheDir && runKey && !cachedRun && stats.cacheWritable) writeFindings(cacheDir, runKey, { ...ruled, digest });
+  return result({ root, files, digest, ruled, warnings, missing, options, stats, project: () => project });
+}
+
+function result(run: {
+  root: string; files: AnalysedFile[]; digest: ProjectDigest; ruled: { findings: Finding[]; errors: string[] };
+  warnings: string[]; missing: string[]; options: AnalyzeOptions; stats: ModelStats; project: () => ProjectModel;
+}): AnalysisResult {
+  const { files, options } = run;
+  const findings = options.keepFindings ? options.keepFindings(run.ruled.findings, { files }) : run.ruled.findings;
+  const warnings = [...run.warnings];
+  for (const file of files) {
+    if (file.modelError) warnings.push(`${file.path}: could not be analysed (${file.modelError}), skipped`);
+    else if (file.parseError) warnings.push(`${file.path}: syntax error; analysed where the tree is sound`);
+  }
+  return {
+    root: run.root, files, digest: run.digest, findings, warnings: [...warnings, ...run.ruled.errors], missing: run.missing,
+    summary: summarize(files, findings), modelStats: run.stats,
+    get project() {
+      return run.project();
+    },
+  };
+}
+
+function projectDigest(project: ProjectModel, findings: Finding[]): ProjectDigest {
+  const byPath = new Map(project.files.map((file) => [file.path, file]));
+  const anchors: Record<string, string> = {};
+  for (const finding of findings) {
+    const fn = innermostFunction(byPath.get(finding.file), finding.line);
+    if (fn) anchors[`${finding.file}:${finding.line}`] = fn;
+  }
+  return {
+    facts: projectFacts(project),
+    importsRequests: project.files.some((file) => [...file.imports.values()].some((b) => b.target === 'requests' || b.target.startsWith('requests.'))),
+    anchors,
+    fileStates: project.files.map((file) => (file.modelError === undefined ? { parseError: file.parseError } : { parseError: file.parseError, modelError: file.modelError })),
+  };
+}
+
+function innermostFunction(file: FileModel | undefined, line: number): string | undefined {
+  let best: { qualname: string; size: number } | undefined;
+  for (const fn of file?.functions.values() ?? []) {
+    if (fn.span.line <= line && line <= fn.span.endLine) {
+      const size = fn.span.endLine - fn.span.line;
+      if (!best || size < best.size) best = { qualname: fn.qualname, size };
+    }
+  }
+  return best?.qualname;
 }

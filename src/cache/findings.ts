@@ -1,6 +1,7 @@
 // The rules' output for a whole project, cached next to the models: when no file, no path, no rule and no
 // setting changed since a run, that run's findings are reused. Any change (one file edited) misses and the
-// rules run again on the freshly linked project, so cross-module facts are always current.
+// rules run again on the freshly linked project, so cross-module facts are always current. The entry also
+// holds what reports and memory read off the linked model (the digest), so a warm run needs no model at all.
 //
 // Key: every file's path and model key (content + module), the selection (select/ignore, which files each
 // per-file ignore matches, agents), and a fingerprint of all of clawperf's compiled code (any rule edit).
@@ -8,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FileModel, ProjectModel } from '../model/types.js';
 import type { RuleSelection } from '../rules/engine.js';
 import type { Finding } from '../rules/types.js';
 import { decode, encode, UnsupportedValueError } from './codec.js';
@@ -46,17 +46,18 @@ export function codeFingerprint(): string {
   return fingerprint;
 }
 
-export function findingsKey(files: FileModel[], modelKeys: (string | undefined)[], selection: RuleSelection): string | undefined {
-  if (modelKeys.length !== files.length || modelKeys.some((key) => key === undefined)) return undefined;
+/** The key of a run's findings: `paths` (as reported) and `modelKeys` are the run's files, in order. */
+export function findingsKey(paths: string[], modelKeys: (string | undefined)[], selection: RuleSelection): string | undefined {
+  if (modelKeys.length !== paths.length || modelKeys.some((key) => key === undefined)) return undefined;
   const hash = createHash('sha256').update(codeFingerprint());
   hash.update(JSON.stringify({ agents: selection.agents, select: selection.select ?? null, ignore: selection.ignore ?? null }));
   for (const ignore of selection.perFileIgnores ?? []) {
     hash.update(`\0ignore ${JSON.stringify(ignore.rules)}:`);
-    files.forEach((file, index) => {
-      if (ignore.matches(file.path)) hash.update(`${index},`);
+    paths.forEach((path, index) => {
+      if (ignore.matches(path)) hash.update(`${index},`);
     });
   }
-  files.forEach((file, index) => hash.update(`\0${file.path}\0${modelKeys[index]}`));
+  paths.forEach((path, index) => hash.update(`\0${path}\0${modelKeys[index]}`));
   return hash.digest('hex');
 }
 
@@ -65,23 +66,28 @@ export interface RulesOutput {
   errors: string[];
 }
 
+/** A cached run: the rules' output and the digest of the linked project it came from. */
+export interface CachedRun<Digest> extends RulesOutput {
+  digest: Digest;
+}
+
 function findingsDir(cacheDir: string): string {
   return join(cacheDir, 'findings');
 }
 
-export function readFindings(cacheDir: string, key: string): RulesOutput | undefined {
+export function readFindings<Digest>(cacheDir: string, key: string): CachedRun<Digest> | undefined {
   const outcome = readEntry(findingsDir(cacheDir), key);
   if (outcome.kind !== 'hit') return undefined;
   try {
-    const value = decode(outcome.encoded) as RulesOutput;
-    if (!value || !Array.isArray(value.findings) || !Array.isArray(value.errors)) return undefined;
+    const value = decode(outcome.encoded) as CachedRun<Digest>;
+    if (!value || !Array.isArray(value.findings) || !Array.isArray(value.errors) || !value.digest) return undefined;
     return value;
   } catch {
     return undefined;
   }
 }
 
-export function writeFindings(cacheDir: string, key: string, output: RulesOutput): void {
+export function writeFindings<Digest>(cacheDir: string, key: string, output: CachedRun<Digest>): void {
   const dir = findingsDir(cacheDir);
   let encoded;
   try {
@@ -110,18 +116,4 @@ export function writeFindings(cacheDir: string, key: string, output: RulesOutput
   } catch {
     // another run pruned concurrently: fine
   }
-}
-
-/** Project-level rules output, from the cache when every input is unchanged; `run` otherwise (and stored). */
-export function cachedRules(
-  project: ProjectModel, modelKeys: (string | undefined)[] | undefined, cacheDir: string | undefined, selection: RuleSelection, run: () => RulesOutput,
-): { output: RulesOutput; cached: boolean } {
-  const key = cacheDir && modelKeys ? findingsKey(project.files, modelKeys, selection) : undefined;
-  if (cacheDir && key) {
-    const hit = readFindings(cacheDir, key);
-    if (hit) return { output: hit, cached: true };
-  }
-  const output = run();
-  if (cacheDir && key) writeFindings(cacheDir, key, output);
-  return { output, cached: false };
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../cli/errors.js';
-import type { ProjectModel } from '../model/types.js';
+import type { AnalysedFile } from '../pipeline.js';
 import type { Finding } from '../rules/types.js';
 import { describeFsError, writeFileAtomic } from '../util/fs.js';
 import { fingerprintFindings } from './fingerprint.js';
@@ -31,8 +31,8 @@ export function baselinePath(baselineFile: string, cwd: string): (file: string) 
   return (file) => relative(dir, resolve(cwd, file)).split(sep).join('/');
 }
 
-export function baselineEntries(findings: Finding[], project: ProjectModel, file: string, cwd: string): BaselineEntry[] {
-  return fingerprintFindings(findings, project, baselinePath(file, cwd))
+export function baselineEntries(findings: Finding[], analysed: { files: AnalysedFile[] }, file: string, cwd: string): BaselineEntry[] {
+  return fingerprintFindings(findings, analysed, baselinePath(file, cwd))
     .map(({ finding, fingerprint, code }) => ({ fingerprint, rule: finding.rule, file: baselinePath(file, cwd)(finding.file), line: finding.line, code }))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
 }

@@ -2,7 +2,7 @@
 // normalised) + which occurrence of that text it is. Adding lines above a finding does not change it;
 // editing the flagged line does, which is what a baseline wants ("this exact code was accepted").
 import { createHash } from 'node:crypto';
-import type { ProjectModel } from '../model/types.js';
+import type { AnalysedFile } from '../pipeline.js';
 import type { Finding } from '../rules/types.js';
 
 /** A finding carrying its fingerprint (attached by `withFingerprints`; reporters read it when present). */
@@ -27,8 +27,8 @@ export interface FingerprintedFinding {
  * Fingerprints every finding. `pathFor` maps the reported path to the one stored in the fingerprint (a
  * baseline keeps paths relative to its own folder so it works from any current directory).
  */
-export function fingerprintFindings(findings: Finding[], project: ProjectModel, pathFor: (file: string) => string = (f) => f): FingerprintedFinding[] {
-  const sources = new Map(project.files.map((file) => [file.path, file.source]));
+export function fingerprintFindings(findings: Finding[], analysed: { files: AnalysedFile[] }, pathFor: (file: string) => string = (f) => f): FingerprintedFinding[] {
+  const sources = new Map(analysed.files.map((file) => [file.path, file.source]));
   const seen = new Map<string, number>();
   // Occurrences are counted in line order so they do not depend on the order rules ran in.
   const ordered = [...findings].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
@@ -45,6 +45,6 @@ export function fingerprintFindings(findings: Finding[], project: ProjectModel, 
 }
 
 /** The same findings, each with its `fingerprint` (paths as reported), for SARIF's partialFingerprints. */
-export function withFingerprints(findings: Finding[], project: ProjectModel): Fingerprinted[] {
-  return fingerprintFindings(findings, project).map(({ finding, fingerprint }) => ({ ...finding, fingerprint }));
+export function withFingerprints(findings: Finding[], analysed: { files: AnalysedFile[] }): Fingerprinted[] {
+  return fingerprintFindings(findings, analysed).map(({ finding, fingerprint }) => ({ ...finding, fingerprint }));
 }

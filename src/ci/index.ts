@@ -1,7 +1,6 @@
 // What CI and pre-commit need on top of an analysis: fingerprints, a baseline of accepted findings and
 // `--diff REV`. One filter for the pipeline's `keepFindings` hook, so the counts and the exit code follow it.
-import type { ProjectModel } from '../model/types.js';
-import { commonRoot } from '../pipeline.js';
+import { commonRoot, type AnalysedFile } from '../pipeline.js';
 import type { Finding } from '../rules/types.js';
 import { baselineEntries, baselinePath, readBaseline, writeBaseline, type BaselineEntry } from './baseline.js';
 import { changedLinesSince, touchesChange, type ChangedLines } from './diff.js';
@@ -25,7 +24,7 @@ export interface CiFilter {
    * so it must not conclude that the hidden ones were fixed (project memory).
    */
   readonly partial: boolean;
-  keepFindings(findings: Finding[], project: ProjectModel): Finding[];
+  keepFindings(findings: Finding[], analysed: { files: AnalysedFile[] }): Finding[];
   /** Writes the baseline (with --write-baseline) once the analysis is done. */
   finish(): void;
   /** One line each, for stderr: what the filters hid. */
@@ -42,14 +41,14 @@ export function ciFilter(options: CiOptions): CiFilter {
 
   return {
     partial: Boolean(options.diff || options.baseline || options.writeBaseline),
-    keepFindings(findings, project) {
-      let kept: Finding[] = withFingerprints(findings, project);
+    keepFindings(findings, analysed) {
+      let kept: Finding[] = withFingerprints(findings, analysed);
       if (options.writeBaseline) {
-        recorded = baselineEntries(findings, project, options.writeBaseline, cwd);
+        recorded = baselineEntries(findings, analysed, options.writeBaseline, cwd);
         notes.push(`baseline: recorded ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${options.writeBaseline}; later runs with --baseline ${options.writeBaseline} report only new ones`);
         kept = [];
       } else if (accepted && options.baseline) {
-        const prints = fingerprintFindings(kept, project, baselinePath(options.baseline, cwd));
+        const prints = fingerprintFindings(kept, analysed, baselinePath(options.baseline, cwd));
         const before = kept.length;
         kept = prints.filter((p) => !accepted.has(p.fingerprint)).map((p) => p.finding);
         if (before > kept.length) notes.push(`baseline: ${before - kept.length} known finding${before - kept.length === 1 ? '' : 's'} hidden (${options.baseline})`);

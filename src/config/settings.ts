@@ -7,6 +7,7 @@ import { DIMENSIONS } from '../rules/types.js';
 import type { RuleSelection } from '../rules/engine.js';
 import { UsageError } from '../cli/errors.js';
 import type { LoadedConfig } from './config.js';
+import { lookup } from '../util/lookup.js';
 
 export type PerFileIgnore = NonNullable<RuleSelection['perFileIgnores']>[number];
 
@@ -69,7 +70,7 @@ export function resolveConfig(config: LoadedConfig, cwd = process.cwd()): Resolv
   check('select', s.select);
   check('ignore', s.ignore);
   for (const [glob, rules] of Object.entries(s['per-file-ignores'] ?? {})) check(`per-file-ignores."${glob}"`, rules);
-  if (s.format !== undefined && !FORMATS[s.format]) {
+  if (s.format !== undefined && !lookup(FORMATS, s.format)) {
     throw new UsageError(`${where} [tool.clawperf]: format must be one of ${Object.keys(FORMATS).join(', ')} (got "${s.format}")`);
   }
   const options: ConfigOptions = {

@@ -74,6 +74,10 @@ export function discover(paths: string[], options: DiscoverOptions = {}): Discov
     return excludes.ignores(isDir ? `${name}/` : name) || (rel && !rel.startsWith('..') && excludes.ignores(isDir ? `${rel}/` : rel));
   };
 
+  // A rule set that ignores an explicitly named folder itself (a Python installed under pyenv's ignored
+  // `/versions`) would hide everything in it. What the user names is analysed, as ruff and ripgrep do: inside
+  // that folder the set's patterns are matched from the folder down (`*.gen.py` still applies), not from above.
+  let rebased = new Map<{ ig: Ignore; base: string }, { ig: Ignore; base: string }>();
   const walk = (dir: string) => {
     let real: string;
     try {
@@ -94,7 +98,7 @@ export function discover(paths: string[], options: DiscoverOptions = {}): Discov
       warnings.push(`${relative(cwd, dir) || '.'}: cannot read folder (${(error as NodeJS.ErrnoException).code ?? 'error'}), skipped`);
       return;
     }
-    const gitRules = useGitignore ? gitignoreFor(dir, gitCache) : [];
+    const gitRules = useGitignore ? gitignoreFor(dir, gitCache).map((rule) => rebased.get(rule) ?? rule) : [];
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(dir, entry.name);
       let isDir = entry.isDirectory();
@@ -134,8 +138,11 @@ export function discover(paths: string[], options: DiscoverOptions = {}): Discov
       missing.push(raw);
       continue;
     }
-    if (stat.isDirectory()) walk(path);
-    else add(path); // an explicit file is analysed whatever its name
+    if (stat.isDirectory()) {
+      const hiding = useGitignore ? gitignoreFor(dirname(path), gitCache).filter((rule) => ignoredByGit(path, true, [rule])) : [];
+      rebased = new Map(hiding.map((rule) => [rule, { ig: rule.ig, base: path }]));
+      walk(path);
+    } else add(path); // an explicit file is analysed whatever its name
   }
   return { files: [...files].sort(), warnings, missing };
 }

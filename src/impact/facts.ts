@@ -1,6 +1,6 @@
 // Facts for section 1 of the report ("Diagnóstico Actual"): what the project is, read off the linked model.
-import { argvOf, fileOp, isSubprocess } from '../rules/support.js';
-import type { Context, ProjectModel } from '../model/types.js';
+import { argvOf, callsPerPoll, fileOp, isSubprocess } from '../rules/support.js';
+import type { ClassInfo, Context, ProjectModel } from '../model/types.js';
 
 export interface ServerFact {
   file: string;
@@ -33,27 +33,50 @@ export interface ProjectFacts {
   fileOpSites: Record<Context, number>;
 }
 
-const SERVER_CLASSES: Record<string, boolean> = {
-  'http.server.HTTPServer': false, 'http.server.ThreadingHTTPServer': true,
-  'socketserver.TCPServer': false, 'socketserver.ThreadingTCPServer': true, 'socketserver.ForkingTCPServer': true,
-  'socketserver.UDPServer': false, 'socketserver.ThreadingUDPServer': true,
-  'wsgiref.simple_server.WSGIServer': false, 'wsgiref.simple_server.make_server': false,
-  'BaseHTTPServer.HTTPServer': false, 'SocketServer.TCPServer': false,
-};
+/** Standard-library servers and whether they serve each request on its own thread (a Map: a call to `toString` is not a server). */
+const SERVER_CLASSES = new Map<string, boolean>([
+  ['http.server.HTTPServer', false], ['http.server.ThreadingHTTPServer', true],
+  ['socketserver.TCPServer', false], ['socketserver.ThreadingTCPServer', true], ['socketserver.ForkingTCPServer', true],
+  ['socketserver.UDPServer', false], ['socketserver.ThreadingUDPServer', true],
+  ['wsgiref.simple_server.WSGIServer', false], ['wsgiref.simple_server.make_server', false],
+  ['BaseHTTPServer.HTTPServer', false], ['SocketServer.TCPServer', false],
+]);
+
+type ClassEntry = { module: string; cls: ClassInfo };
+
+/** The project's classes by dotted name and by bare qualname, in project order (built once per project). */
+const classIndexes = new WeakMap<ProjectModel, Map<string, ClassEntry[]>>();
+function classesNamed(project: ProjectModel, name: string): ClassEntry[] {
+  let index = classIndexes.get(project);
+  if (!index) {
+    index = new Map();
+    const add = (key: string, entry: ClassEntry) => {
+      const list = index!.get(key);
+      if (list) list.push(entry);
+      else index!.set(key, [entry]);
+    };
+    for (const file of project.files) {
+      for (const cls of file.classes.values()) {
+        add(`${file.module}.${cls.qualname}`, { module: file.module, cls });
+        add(cls.qualname, { module: file.module, cls });
+      }
+    }
+    classIndexes.set(project, index);
+  }
+  return index.get(name) ?? [];
+}
 
 /** Is a (possibly project-defined) server class threaded? Looks through project class bases. */
 export function serverThreading(project: ProjectModel, qualifiedClass: string, depth = 0): boolean | undefined {
-  if (qualifiedClass in SERVER_CLASSES) return SERVER_CLASSES[qualifiedClass];
+  const known = SERVER_CLASSES.get(qualifiedClass);
+  if (known !== undefined) return known;
   if (depth > 5) return undefined;
-  for (const file of project.files) {
-    for (const cls of file.classes.values()) {
-      if (`${file.module}.${cls.qualname}` !== qualifiedClass && cls.qualname !== qualifiedClass) continue;
-      if (cls.bases.some((b) => /ThreadingMixIn|ForkingMixIn/.test(b))) return true;
-      if (cls.attributes.get('daemon_threads') && cls.bases.some((b) => /Threading/.test(b))) return true;
-      for (const base of cls.bases) {
-        const threaded = serverThreading(project, base, depth + 1) ?? serverThreading(project, `${file.module}.${base}`, depth + 1);
-        if (threaded !== undefined) return threaded;
-      }
+  for (const { module, cls } of classesNamed(project, qualifiedClass)) {
+    if (cls.bases.some((b) => /ThreadingMixIn|ForkingMixIn/.test(b))) return true;
+    if (cls.attributes.get('daemon_threads') && cls.bases.some((b) => /Threading/.test(b))) return true;
+    for (const base of cls.bases) {
+      const threaded = serverThreading(project, base, depth + 1) ?? serverThreading(project, `${module}.${base}`, depth + 1);
+      if (threaded !== undefined) return threaded;
     }
   }
   return undefined;
@@ -94,12 +117,9 @@ export function projectFacts(project: ProjectModel): ProjectFacts {
       if (!loop.poll) continue;
       let fileOps = 0;
       let subprocesses = 0;
-      for (const other of project.files) {
-        for (const call of other.calls) {
-          if (call.poll?.loopFile !== file.path || call.poll.loopLine !== loop.span.line) continue;
-          if (fileOp(call)) fileOps++;
-          if (isSubprocess(call)) subprocesses++;
-        }
+      for (const { call } of callsPerPoll(project, file, loop)) {
+        if (fileOp(call)) fileOps++;
+        if (isSubprocess(call)) subprocesses++;
       }
       facts.pollLoops.push({
         file: file.path, line: loop.span.line, intervalSeconds: loop.poll.intervalSeconds, intervalText: loop.poll.intervalText,

@@ -2,7 +2,6 @@
 import type { AnalysisResult } from '../pipeline.js';
 import type { Finding, Lang } from '../rules/types.js';
 import type { PricedFinding, ReportData } from '../report/data.js';
-import { projectFacts } from './facts.js';
 import { budgetOf, effectiveCost, priceFinding } from './price.js';
 import { computeTotals } from './totals.js';
 import type { UnitCost, UnitId } from './types.js';
@@ -27,14 +26,13 @@ export function priceFindings(findings: Finding[], options: PricingOptions): Pri
 export function buildReportData(result: AnalysisResult, findings: Finding[], options: PricingOptions & Partial<Pick<ReportData, 'capacityLines' | 'memoryNotes' | 'unflagged' | 'architectureAllowed'>>): ReportData {
   const costs = unitCosts(options.measured);
   const measuredCount = Object.keys(options.measured ?? {}).length;
-  const importsRequests = result.project.files.some((file) => [...file.imports.values()].some((b) => b.target === 'requests' || b.target.startsWith('requests.')));
   return {
     lang: options.lang,
     agents: options.agents,
     summary: result.summary,
-    facts: projectFacts(result.project),
+    facts: result.digest.facts,
     findings: priceFindings(findings, options),
-    totals: computeTotals(findings, options.agents, costs, importsRequests),
+    totals: computeTotals(findings, options.agents, costs, result.digest.importsRequests),
     costSource: measuredCount === 0 ? 'reference' : measuredCount >= 12 ? 'measured' : 'mixed',
     measuredAt: options.measuredAt,
     capacityLines: options.capacityLines ?? [],

@@ -121,7 +121,7 @@ export async function checkFile(path: string, cwd: string, options: HookOptions)
   const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : absolute;
   const result = await analyzeSources([{ path: shown, text }], { cwd: options.root, agents: options.agents });
   const findings = result.findings.filter((f) => REPORTED.includes(f.severity));
-  const fingerprints = fingerprintFindings(result.findings, result.project);
+  const fingerprints = fingerprintFindings(result.findings, result);
   const byFinding = new Map(fingerprints.map((f) => [f.finding, f.fingerprint]));
 
   const cacheFile = cachePath(options.root, shown);

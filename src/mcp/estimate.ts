@@ -71,7 +71,7 @@ function rateOf(side: EstimateSide, which: string): CycleRate | undefined {
 function operationsOf(list: EstimateOperation[] | undefined, which: string): Operation[] | undefined {
   if (!list) return undefined;
   return list.map((op) => {
-    if (!(op.operation in UNIT_LABELS)) throw new EstimateError(`${which}: unknown operation "${op.operation}" (one of ${Object.keys(UNIT_LABELS).join(', ')})`);
+    if (!Object.hasOwn(UNIT_LABELS, op.operation)) throw new EstimateError(`${which}: unknown operation "${op.operation}" (one of ${Object.keys(UNIT_LABELS).join(', ')})`);
     if (!(op.countPerCycle >= 0) || !Number.isFinite(op.countPerCycle)) throw new EstimateError(`${which}: countPerCycle must be 0 or more (got ${op.countPerCycle})`);
     return { unit: op.operation, count: op.countPerCycle };
   });

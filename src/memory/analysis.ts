@@ -2,8 +2,7 @@
 // and updated after it (unless --no-memory). Paths in memory are relative to the project root.
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { FileModel } from '../model/types.js';
-import type { AnalysisResult } from '../pipeline.js';
+import type { AnalysedFile, AnalysisResult } from '../pipeline.js';
 import type { Finding, Lang } from '../rules/types.js';
 import { consultMemory, findingIgnored, updateMemory, type MemoryFinding, type Preferences } from './index.js';
 
@@ -19,16 +18,10 @@ export interface MemorySession {
 }
 
 /** A stable place for a finding inside its file: the enclosing function, or the line's text. */
-function anchorOf(file: FileModel | undefined, line: number): string | undefined {
+/** A finding's place that survives edits: its innermost function, else its line's text. */
+function anchorOf(result: AnalysisResult, file: AnalysedFile | undefined, line: number): string | undefined {
   if (!file) return undefined;
-  let best: { qualname: string; size: number } | undefined;
-  for (const fn of file.functions.values()) {
-    if (fn.span.line <= line && line <= fn.span.endLine) {
-      const size = fn.span.endLine - fn.span.line;
-      if (!best || size < best.size) best = { qualname: fn.qualname, size };
-    }
-  }
-  return best?.qualname ?? file.source[line - 1]?.trim();
+  return result.digest.anchors[`${file.path}:${line}`] ?? file.source[line - 1]?.trim();
 }
 
 function toRootRelative(root: string, path: string): string {
@@ -74,8 +67,8 @@ export function memorySession(root: string, options: { dir?: string; enabled: bo
   return {
     transform(findings, result) {
       if (!options.enabled) return findings;
-      const byPath = new Map(result.project.files.map((f) => [f.path, f]));
-      const located = findings.map((f) => ({ ...f, file: toRootRelative(root, f.file), anchor: anchorOf(byPath.get(f.file), f.line) }));
+      const byPath = new Map(result.files.map((f) => [f.path, f]));
+      const located = findings.map((f) => ({ ...f, file: toRootRelative(root, f.file), anchor: anchorOf(result, byPath.get(f.file), f.line) }));
       const consulted = consultMemory<MemoryFinding>({ root, dir: options.dir, findings: located });
       preferences = consulted.preferences;
       warnings.push(...consulted.warnings);
@@ -103,12 +96,12 @@ export function memorySession(root: string, options: { dir?: string; enabled: bo
     warnings: () => warnings,
     async record(result, findings, rules) {
       if (!options.enabled) return [];
-      const byPath = new Map(result.project.files.map((f) => [f.path, f]));
+      const byPath = new Map(result.files.map((f) => [f.path, f]));
       const outcome = await updateMemory({
         root, dir: options.dir, runId: randomUUID(), rules,
-        findings: findings.map((f) => ({ ...f, file: toRootRelative(root, f.file), anchor: anchorOf(byPath.get(f.file), f.line) })),
+        findings: findings.map((f) => ({ ...f, file: toRootRelative(root, f.file), anchor: anchorOf(result, byPath.get(f.file), f.line) })),
         // Files with syntax errors are left out: their entries must not be marked resolved.
-        analysedFiles: result.project.files.filter((f) => !f.parseError).map((f) => toRootRelative(root, f.path)),
+        analysedFiles: result.files.filter((f) => !f.parseError).map((f) => toRootRelative(root, f.path)),
       });
       return outcome.warnings.filter((w) => !warnings.includes(w));
     },

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { cacheSalt, entryKey, finishRun, readEntry, touchEntry, writeEntry } from '../cache/store.js';
 import type { FileModel } from '../model/types.js';
-import { modelFile, sourceLines, type FileTask } from './model-file.js';
+import { modelFile, sourceLines, unanalysedModel, type FileTask } from './model-file.js';
 import { loadPythonParser } from './parser.js';
 import { decodeModel, encodeModel } from './transfer.js';
 import type { WorkerOptions, WorkerReply, WorkerRequest, WorkerResult, WorkerTask } from './worker.js';
@@ -26,6 +26,8 @@ export interface ModelOptions {
   jobs?: number;
   /** Cache folder (absolute), or undefined for no cache. */
   cacheDir?: string;
+  /** The tasks' cache keys (`cacheKeys`), when the caller has them already. */
+  keys?: string[];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -80,10 +82,10 @@ export async function modelFiles(tasks: FileTask[], options: ModelOptions = {}):
   const keys: (string | undefined)[] = new Array(tasks.length);
   let pending: WorkerTask[] = tasks;
   if (cacheDir) {
-    const salt = cacheSalt();
+    const known = options.keys ?? cacheKeys(tasks);
     pending = [];
     for (const task of tasks) {
-      const key = entryKey(salt, task.module, task.isPackage, task.text);
+      const key = known[task.index]!;
       keys[task.index] = key;
       const outcome = readEntry(cacheDir, key);
       if (outcome.kind === 'hit') {
@@ -144,6 +146,39 @@ export async function modelFiles(tasks: FileTask[], options: ModelOptions = {}):
   stats.cacheWritable = writable;
   if (cacheDir && writable) finishRun(cacheDir, writtenBytes);
   return { models: models as FileModel[], stats, keys: cacheDir ? (keys as string[]) : undefined };
+}
+
+/** Each task's content-cache key (content, module, clawperf's model code), by task index. */
+export function cacheKeys(tasks: FileTask[]): string[] {
+  const salt = cacheSalt();
+  const keys: string[] = new Array(tasks.length);
+  for (const task of tasks) keys[task.index] = entryKey(salt, task.module, task.isPackage, task.text);
+  return keys;
+}
+
+/** True when every key has a sound entry in the cache (checksum verified, use recorded), without decoding any. */
+export function allCached(cacheDir: string, keys: string[]): boolean {
+  return keys.every((key) => {
+    if (readEntry(cacheDir, key).kind !== 'hit') return false;
+    touchEntry(cacheDir, key);
+    return true;
+  });
+}
+
+/**
+ * The models of tasks whose entries `allCached` found sound, decoded. An entry that vanished since (another run
+ * pruned the cache in between) gives an unanalysed model, said in its `modelError`: never a crash.
+ */
+export function decodeCachedModels(tasks: FileTask[], keys: string[], cacheDir: string): FileModel[] {
+  return tasks.map((task) => {
+    const outcome = readEntry(cacheDir, keys[task.index]!);
+    try {
+      if (outcome.kind === 'hit') return decodeModel(outcome.encoded, task.path, task.text);
+    } catch {
+      // corrupt: as if gone
+    }
+    return unanalysedModel(task, new Error('its cache entry disappeared during the run; run again'));
+  });
 }
 
 function fromWorker(task: FileTask, result: WorkerResult): FileModel {

@@ -1,6 +1,7 @@
 // Reads a Python source file the way Python would: UTF-8 by default, a PEP 263 coding line otherwise;
 // binary, oversized or unreadable files are refused with a one-line reason instead of an exception.
 import { readFileSync, statSync } from 'node:fs';
+import { lookup } from '../util/lookup.js';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
@@ -21,7 +22,7 @@ function declaredEncoding(bytes: Buffer): string | undefined {
 export function decodeSource(bytes: Buffer): ReadResult {
   if (bytes.includes(0)) return { ok: false, reason: 'binary file (contains NUL bytes), skipped' };
   const encoding = declaredEncoding(bytes) ?? 'utf-8';
-  const label = ALIASES[encoding.replace(/-/g, '_')] ?? encoding;
+  const label = lookup(ALIASES, encoding.replace(/-/g, '_')) ?? encoding;
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(label, { fatal: true });

@@ -13,6 +13,7 @@ import { RULES } from '../rules/index.js';
 import type { Finding, Lang } from '../rules/types.js';
 import type { ReportData } from './data.js';
 import { FORMATS, type ReportExtras } from './formats.js';
+import { lookup } from '../util/lookup.js';
 
 export interface SessionOptions extends AnalyzeOptions {
   /** Agent counts; the last is the one the report prices (a list prints the capacity curve). */
@@ -50,8 +51,7 @@ export async function reportSession(input: { paths: string[] } | { sources: Sour
   const calibration = projectCalibration.measuredAt || projectCalibration.warning ? projectCalibration : readCalibration(resolve(options.cwd ?? process.cwd()));
   if (calibration.warning) warnings.push(calibration.warning);
   const machine = options.capacityFile ? readCapacityFile(options.capacityFile) : readMachine({ units: calibration.units });
-  const importsRequests = result.project.files.some((file) => [...file.imports.values()].some((b) => b.target.split('.')[0] === 'requests'));
-  const capacityInput = { findings, costs: unitCosts(calibration.costs), machine, baseMemoryMB: BASE_PROCESS_MB + (importsRequests ? REQUESTS_IMPORT_MB : 0) };
+  const capacityInput = { findings, costs: unitCosts(calibration.costs), machine, baseMemoryMB: BASE_PROCESS_MB + (result.digest.importsRequests ? REQUESTS_IMPORT_MB : 0) };
   const verdicts = options.agentCounts.map((n) => capacityVerdict(capacityInput, n));
   const verdict = verdicts[verdicts.length - 1]!;
   const capacityLines = [`- ${verdictSentence(verdict, options.lang, machine)}`];
@@ -68,7 +68,7 @@ export async function reportSession(input: { paths: string[] } | { sources: Sour
     result, findings, data, machine, verdicts, warnings,
     ruleIds: selectRules(options.rules ?? RULES, options).map((rule) => rule.meta.id),
     render(format: string) {
-      const renderer = FORMATS[format];
+      const renderer = lookup(FORMATS, format);
       if (!renderer) throw new Error(`unknown format "${format}" (choose ${Object.keys(FORMATS).join(', ')})`);
       return renderer(data, extras);
     },

@@ -128,3 +128,11 @@ test('--output writes the report to a file; an unwritable path is one clear line
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^clawperf: cannot write \/proc\/clawperf\/report\.md: /);
 });
+
+test('names that are members of every JavaScript object are not taken for formats or commands', () => {
+  for (const args of [['analyze', 'examples/openclaw-demo', '--format', 'toString', '--no-memory'], ['constructor']]) {
+    const { code, stdout, stderr } = clawperf(args);
+    assert.equal(code, 2, `${args.join(' ')}: ${stdout}${stderr}`);
+    assert.doesNotMatch(stdout, /\[object/);
+  }
+});

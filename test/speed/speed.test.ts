@@ -74,8 +74,27 @@ test('a warm run reuses every cached model (and the findings) and reports the sa
   assert.equal(json(warm), json(cold));
   assert.deepEqual(warm.summary, cold.summary);
   assert.deepEqual(warm.warnings, cold.warnings);
-  // A warm model is the cold model: same facts, same source lines.
-  assert.deepEqual(warm.project.files.map((f) => [f.path, f.lines, f.source.length, f.calls.length, f.functions.size]), cold.project.files.map((f) => [f.path, f.lines, f.source.length, f.calls.length, f.functions.size]));
+  // What reports, memory and CI read comes from the cache as it was computed cold.
+  assert.deepEqual(warm.digest, cold.digest);
+  assert.deepEqual(warm.files.map((f) => [f.path, f.module, f.lines, f.parseError, f.source.length]), cold.files.map((f) => [f.path, f.module, f.lines, f.parseError, f.source.length]));
+  // The model, linked on first use, is the cold model: same facts, same contexts, same source lines.
+  const shape = (r: AnalysisResult) => r.project.files.map((f) => [f.path, f.lines, f.source.length, f.functions.size, f.calls.map((c) => [c.callee, c.context, c.poll?.loopLine, c.via])]);
+  assert.deepEqual(shape(warm), shape(cold));
+});
+
+test('a warm run with a model entry gone or damaged re-parses that file and reports the same', async () => {
+  const cache = join(scratch, 'warm-damaged-cache');
+  const cold = await run([DEMO], { cache });
+  const [gone, damaged] = entries(cache);
+  rmSync(gone!);
+  writeFileSync(damaged!, 'garbage');
+  const warm = await run([DEMO], { cache });
+  assert.equal(warm.modelStats?.parsed, 2);
+  assert.equal(warm.modelStats?.findingsCached, true, 'the findings still match the files: only the models are rebuilt');
+  assert.equal(json(warm), json(cold));
+  assert.ok(warm.project.files.every((f) => f.modelError === undefined));
+  const again = await run([DEMO], { cache });
+  assert.equal(again.modelStats?.parsed, 0, 'the entries were rewritten');
 });
 
 test('changing one file re-parses just that file, and cross-module contexts follow the change', async () => {

@@ -14,6 +14,7 @@ import { SEVERITIES, type Severity } from '../../rules/types.js';
 import { describeFsError, writeFileAtomic, writeStdout } from '../../util/fs.js';
 import { guarded, parseAgents, UsageError, warn } from '../errors.js';
 import { fileNotes, note, progressBar, StageTimes } from '../feedback.js';
+import { lookup } from '../../util/lookup.js';
 
 export interface AnalyzeCliOptions {
   format: string;
@@ -41,6 +42,8 @@ export interface AnalyzeCliOptions {
   jobs?: string;
   /** False with `--no-cache`: the content cache (`.clawperf/cache/`) is neither read nor written. */
   cache?: boolean;
+  /** `--cache-dir DIR` (or `CLAWPERF_CACHE_DIR`): the content cache's folder, for trees that are not yours to write into. */
+  cacheDir?: string;
   /** Options typed on the command line; the others may come from `[tool.clawperf]`. */
   explicit?: ReadonlySet<string>;
 }
@@ -68,7 +71,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   const { options, perFileIgnores, configFile, warnings: configWarnings } = applyProjectConfig(paths, cliOptions);
   const agentCounts = parseAgents(options.agents);
   if (!FAIL_ON.includes(options.failOn as (typeof FAIL_ON)[number])) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${options.failOn}")`);
-  if (!FORMATS[options.format]) throw new UsageError(`unknown --format "${options.format}" (choose ${Object.keys(FORMATS).join(', ')})`);
+  if (!lookup(FORMATS, options.format)) throw new UsageError(`unknown --format "${options.format}" (choose ${Object.keys(FORMATS).join(', ')})`);
   const lang = resolveLang(options.lang, options.ask);
   const ci = ciFilter({ ...options, paths });
   const progress = progressBar(!options.quiet);
@@ -88,7 +91,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
     agentCounts, lang, capacityFile: options.capacity,
     select: list(options.select), ignore: list(options.ignore), exclude: list(options.exclude), perFileIgnores,
     keepFindings: ci.keepFindings, onProgress: progress.update, onStage: times.record,
-    jobs: parseJobs(options.jobs), cache: options.cache !== false,
+    jobs: parseJobs(options.jobs), cache: options.cache === false ? false : options.cacheDir ?? process.env.CLAWPERF_CACHE_DIR ?? true,
   }).finally(() => progress.stop());
   const { result } = session;
   ci.finish();
@@ -101,7 +104,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   }
   if (options.verbose) {
     note(configFile ? `settings from ${configFile}` : 'no [tool.clawperf] settings found');
-    for (const line of fileNotes(result.project.files, result.findings)) note(line);
+    for (const line of fileNotes(result.files, result.findings)) note(line);
     note(times.line());
     const stats = result.modelStats;
     if (stats) {
@@ -157,6 +160,7 @@ export function registerAnalyze(program: Command): void {
     .option('-v, --verbose', 'timings, the settings file used and one note per file on stderr')
     .option('-j, --jobs <n>', 'parse threads (default: one per core; 1 = no worker threads)')
     .option('--no-cache', 'neither read nor write the content cache (.clawperf/cache/ under the analysed root)')
+    .option('--cache-dir <dir>', 'keep the content cache in this folder (default .clawperf/cache/ under the analysed root; env CLAWPERF_CACHE_DIR)')
     .option('--config <file>', 'settings file (pyproject.toml with [tool.clawperf], or clawperf.toml); default: found from the analysed path upward')
     .option('--no-config', 'ignore pyproject.toml / clawperf.toml settings')
     .option('--memory-dir <dir>', 'project memory folder (default .claude/agent-memory/performance-engineer)')
