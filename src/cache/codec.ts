@@ -30,6 +30,9 @@ const HOLE = -12;
  */
 const BASE = -16;
 
+/** Deeper than this is a cycle, or data no model has (the stack would not survive decoding it either). */
+const MAX_DEPTH = 1000;
+
 export interface Encoded {
   /** The string table, then the object shapes (each a key list), as one JSON text. */
   header: string;
@@ -53,9 +56,14 @@ class Encoder {
   tokens = new Int32Array(1 << 16);
   length = 0;
   floats: number[] = [];
-  /** Objects already written, by the id they get when their encoding ends (decoder order); -1 while open. */
+  /** Objects already written, by the id they get when their encoding ends (decoder order). */
   done = new Map<object, number>();
   count = 0;
+  /**
+   * Objects being written, nested. Models are trees with a few shared leaves, so a cycle is told by depth
+   * alone: one map write per object instead of two (the encoder's hottest cost).
+   */
+  depth = 0;
 
   push(token: number): void {
     if (this.length === this.tokens.length) {
@@ -119,16 +127,16 @@ class Encoder {
   object(value: object): void {
     const seen = this.done.get(value);
     if (seen !== undefined) {
-      if (seen < 0) throw new UnsupportedValueError('cannot encode a cycle');
       this.push2(REF, seen);
       return;
     }
-    this.done.set(value, -1);
+    if (++this.depth > MAX_DEPTH) throw new UnsupportedValueError('cannot encode a cycle or nesting this deep');
     if (Array.isArray(value)) {
       this.push2(ARRAY, value.length);
       for (let i = 0; i < value.length; i++) {
-        if (!(i in value)) this.push(HOLE);
-        else this.value(value[i]);
+        const item: unknown = value[i];
+        if (item === undefined && !(i in value)) this.push(HOLE);
+        else this.value(item);
       }
     } else if (value instanceof Map) {
       this.push2(MAP, value.size);
@@ -161,6 +169,7 @@ class Encoder {
       for (const key of keys) this.value(record[key]);
     }
     this.done.set(value, this.count++);
+    this.depth--;
   }
 }
 

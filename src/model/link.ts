@@ -103,13 +103,23 @@ function resolver(files: FileModel[], functionsById: ProjectModel['functionsById
     }
     return undefined;
   }
-  return (dotted: string, file: FileModel, call?: CallSite): string | undefined => {
-    for (const candidate of [dotted, `${file.module}.${dotted}`]) {
+  function byName(dotted: string, module: string): string | undefined {
+    for (const candidate of [dotted, `${module}.${dotted}`]) {
       if (byDotted.has(candidate)) return byDotted.get(candidate);
       if (classes.has(candidate)) return method(candidate, '__init__');
       const dot = candidate.lastIndexOf('.');
       if (dot > 0 && classes.has(candidate.slice(0, dot))) return method(candidate.slice(0, dot), candidate.slice(dot + 1));
     }
+    return undefined;
+  }
+  // A module calls the same few names over and over (`len`, `self.helper`, `os.path.join`): answer each once.
+  const answers = new Map<string, Map<string, string | null>>();
+  return (dotted: string, file: FileModel, call?: CallSite): string | undefined => {
+    let known = answers.get(file.module);
+    if (!known) answers.set(file.module, (known = new Map()));
+    let found = known.get(dotted);
+    if (found === undefined) known.set(dotted, (found = byName(dotted, file.module) ?? null));
+    if (found !== null) return found;
     // self.method() inside a class whose method lives in a base class of the project.
     if (call && /^(self|cls)\.\w+$/.test(call.calleeText) && call.functionId) {
       const owner = functionsById.get(call.functionId)?.fn.className;

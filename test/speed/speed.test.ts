@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSy
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, test } from 'node:test';
-import { decode, encode } from '../../src/cache/codec.js';
+import { decode, encode, UnsupportedValueError } from '../../src/cache/codec.js';
 import { pruneCache } from '../../src/cache/store.js';
 import { workerThreshold } from '../../src/parse/pool.js';
 import { packageRoot } from '../../src/paths.js';
@@ -212,6 +212,9 @@ test('the model codec keeps Maps, Sets, shared objects, undefined, -0, NaN and k
   assert.equal(back.s, (back.m.get(3) as { nested: unknown[] }).nested[0], 'a shared object stays one object');
   assert.ok(!(1 in back.j));
   assert.throws(() => encode({ f: () => 1 }));
+  const cyclic: Record<string, unknown> = { list: [] };
+  (cyclic.list as unknown[]).push(cyclic);
+  assert.throws(() => encode(cyclic), UnsupportedValueError);
 });
 
 test('clawperf analyze --jobs and --no-cache: same JSON either way; bad --jobs is a usage error', () => {
