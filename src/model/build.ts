@@ -4,7 +4,7 @@
 // Every Node getter and child lookup crosses from JavaScript into WASM (and most allocate a Node), which is
 // most of the cost of a build: each fact of a node is read once, text is sliced from the source string,
 // and end positions come from a table of line starts.
-import type { Node, QueryCapture, Tree } from 'web-tree-sitter';
+import type { Node, QueryCapture, QueryMatch, Tree } from 'web-tree-sitter';
 import type { PythonParser } from '../parse/parser.js';
 import { dottedText, evaluate, fieldChild, textOf, type FieldName, type Scope } from './expr.js';
 import type {
@@ -34,15 +34,21 @@ interface Container {
   qualname?: string;
 }
 
-/** The captures of one file, grouped by the pass that reads them (document order kept within a group). */
-interface CaptureGroups {
-  containers: QueryCapture[];
-  imports: QueryCapture[];
-  assignments: QueryCapture[];
-  withs: QueryCapture[];
-  callsAndExits: QueryCapture[];
-  compares: QueryCapture[];
+/** One query match: the node a pattern is about, and the children captured with it (`call.function`, …). */
+interface Found {
+  name: string;
+  node: Node;
+  captures: QueryCapture[];
 }
+
+/** The child a pattern captured under `name`, if the node has one. */
+function part(found: Found, name: string): Node | undefined {
+  for (const capture of found.captures) if (capture.name === name) return capture.node;
+  return undefined;
+}
+
+/** The matches of one file, grouped by the pass that reads them, each group in document order. */
+type CaptureGroups = Record<'containers' | 'imports' | 'assignments' | 'withs' | 'callsAndExits' | 'compares', Found[]>;
 
 const GROUP_OF_CAPTURE: Record<string, keyof CaptureGroups> = {
   def: 'containers', class: 'containers', for: 'containers', while: 'containers', comprehension: 'containers',
@@ -53,12 +59,23 @@ const GROUP_OF_CAPTURE: Record<string, keyof CaptureGroups> = {
   compare: 'compares',
 };
 
-function groupCaptures(captures: QueryCapture[]): CaptureGroups {
+/**
+ * Matches come in the order they complete: a pattern with children completes at its last child, so an
+ * outer call (`a.b(c).d(e)`) can come after the call inside it. Sorting by start (stable) restores
+ * document order, outer before inner, except among calls that start together: those are ordered by
+ * their ends (outermost first) where the model reads them.
+ */
+function groupMatches(matches: QueryMatch[]): CaptureGroups {
   const groups: CaptureGroups = { containers: [], imports: [], assignments: [], withs: [], callsAndExits: [], compares: [] };
-  for (const capture of captures) {
-    const group = GROUP_OF_CAPTURE[capture.name];
-    if (group) groups[group].push(capture);
+  for (const { captures } of matches) {
+    for (const { name, node } of captures) {
+      const group = GROUP_OF_CAPTURE[name];
+      if (!group) continue;
+      groups[group].push({ name, node, captures });
+      break;
+    }
   }
+  for (const found of Object.values(groups)) found.sort((a, b) => a.node.startIndex - b.node.startIndex);
   return groups;
 }
 
@@ -83,6 +100,18 @@ function spanAt(node: Node, end: number, lineStarts: number[]): Span {
     else hi = mid - 1;
   }
   return { line: row + 1, column: column + 1, endLine: lo + 1, endColumn: end - lineStarts[lo]! + 1, start: node.startIndex, end };
+}
+
+/** The text of a child captured with a match, or undefined when it has none. */
+function partText(found: Found, name: string, source: string): string | undefined {
+  const child = part(found, name);
+  return child ? textOf(source, child) : undefined;
+}
+
+/** Calls (and exits) with their ranges, in document order: calls starting together, outermost first. */
+function callsInDocumentOrder(found: Found[]): { found: Found; start: number; end: number }[] {
+  const ranged = found.map((f) => ({ found: f, start: f.node.startIndex, end: f.node.endIndex }));
+  return ranged.sort((a, b) => a.start - b.start || b.end - a.end);
 }
 
 /** The text of a node's field child, or undefined when it has none. */
@@ -204,7 +233,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   };
   for (const child of root.namedChildren) if (child && isMainGuard(child, text)) model.mainGuard = spanAt(child, child.endIndex, lineStarts);
 
-  const captures = groupCaptures(parser.query.captures(root));
+  const captures = groupMatches(parser.query.matches(root));
 
   // ---- Containment: which def / class / loops enclose each node (a sweep over captures sorted by start).
   const containers: Container[] = [];
@@ -429,9 +458,10 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     return false;
   };
   // Assignments: module constants, class attributes, local constants, and object types.
-  for (const { name, node } of captures.assignments) {
-    const left = fieldChild(node, 'left');
-    const right = fieldChild(node, 'right');
+  for (const found of captures.assignments) {
+    const { name, node } = found;
+    const left = part(found, 'assign.left'); // left and right: the pattern requires both
+    const right = part(found, 'assign.right');
     if (!left || !right) continue;
     const start = node.startIndex;
     const end = node.endIndex;
@@ -445,9 +475,9 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const assignment: AssignmentInfo = {
       span: spanAt(node, end, lineStarts), target, value, functionId: functionIdOf(def),
       loopIds: loopsAround(chain, start, end),
-      augmented: name === 'augassign' ? fieldText(node, 'operator', text) : undefined,
+      augmented: name === 'augassign' ? partText(found, 'assign.operator', text) : undefined,
     };
-    const annotation = name === 'assign' ? fieldText(node, 'type', text) : undefined;
+    const annotation = name === 'assign' ? partText(found, 'assign.type', text) : undefined;
     if (annotation) assignment.annotation = annotation;
     model.assignments.push(assignment);
     if (name === 'augassign') continue;
@@ -505,18 +535,15 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     model.loops.push(loop);
     loopById.set(loop.id, loop);
   }
-  for (const { name, node } of captures.callsAndExits) {
-    if (name === 'exit') {
-      const start = node.startIndex;
-      const end = node.endIndex;
+  for (const { found, start, end } of callsInDocumentOrder(captures.callsAndExits)) {
+    const node = found.node;
+    if (found.name === 'exit') {
       const innermost = loopsAround(enclosing(start, end), start, end)[0];
       if (innermost !== undefined) loopById.get(innermost)!.hasBreakOrReturn = true;
       continue;
     }
-    const fnNode = fieldChild(node, 'function');
+    const fnNode = part(found, 'call.function');
     if (!fnNode) continue;
-    const start = node.startIndex;
-    const end = node.endIndex;
     const chain = enclosing(start, end);
     enterScope(chain);
     const def = innermostDef(chain);
@@ -524,7 +551,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const calleeText = callee.dotted ?? textOf(text, fnNode);
     // Calling an instance (`s = S(); s()`) calls its class's `__call__`.
     const instanceType = callee.type === 'identifier' ? objectTypes.get(`${currentScopeKey}|${calleeText}`) ?? objectTypes.get(`|${calleeText}`) : undefined;
-    const args = argumentsOf(fieldChild(node, 'arguments'), scope, text);
+    const args = argumentsOf(part(found, 'call.arguments'), scope, text);
     const parent = node.parent;
     const parentType = parent?.type;
     const loopIds = loopsAround(chain, start, end);
@@ -609,7 +636,7 @@ function calleeOf(fn: Node, source: string): CalleeFacts {
   return { type, dotted, receiver, method, receiverDotted };
 }
 
-function argumentsOf(argumentList: Node | null, scope: Scope, source: string): Argument[] {
+function argumentsOf(argumentList: Node | undefined, scope: Scope, source: string): Argument[] {
   const args: Argument[] = [];
   for (const arg of argumentList?.namedChildren ?? []) {
     if (!arg) continue;
