@@ -191,6 +191,43 @@ function containerOf(name: string, node: Node, loopCount: number): Container | u
   };
 }
 
+/**
+ * Values by scope and name (scope: '' for the module, a function id, or `class:<qualname>`). Nested maps:
+ * a lookup builds no `${scope}|${name}` key string, and lookups run for every name the model resolves.
+ */
+class ScopedNames<V> {
+  private readonly scopes = new Map<string, Map<string, V>>();
+
+  get(scope: string, name: string): V | undefined {
+    return this.scopes.get(scope)?.get(name);
+  }
+
+  has(scope: string, name: string): boolean {
+    return this.scopes.get(scope)?.has(name) ?? false;
+  }
+
+  set(scope: string, name: string, value: V): void {
+    let names = this.scopes.get(scope);
+    if (!names) this.scopes.set(scope, (names = new Map()));
+    names.set(name, value);
+  }
+}
+
+/** Call ids by range, for with items: the first call with each range. */
+class CallsByRange {
+  private readonly byStart = new Map<number, Map<number, number>>();
+
+  addFirst(start: number, end: number, id: number): void {
+    let byEnd = this.byStart.get(start);
+    if (!byEnd) this.byStart.set(start, (byEnd = new Map()));
+    if (!byEnd.has(end)) byEnd.set(end, id);
+  }
+
+  get(start: number, end: number): number | undefined {
+    return this.byStart.get(start)?.get(end);
+  }
+}
+
 /** One `with` item: read once, used when binding aliases and again when recording the with. */
 interface WithItemFacts {
   text: string;
@@ -320,11 +357,12 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     if (c.kind !== 'loop' && !c.qualname!.includes('.')) localDefinitions.add(c.qualname!);
   }
   const imports = model.imports;
-  const objectTypes = new Map<string, string>(); // `${scopeKey}|${name}` → type
+  const objectTypes = new ScopedNames<string>(); // the type of a name bound to a constructor's result
   const classAttributes = new Map<string, Map<string, Expr>>(); // class qualname → attributes
   let currentScopeKey = '';
   let currentClass: string | undefined;
-  const localConstants = new Map<string, Expr>(); // `${functionId}|${name}` → value, for simple locals
+  let currentClassScope = ''; // `class:${currentClass}`, built when the class changes
+  const localConstants = new ScopedNames<Expr>(); // simple locals, and `self.x` set in methods
 
   /** `head.rest` resolved through tracked types, imports and local definitions (string work only: it runs per name). */
   function qualify(dotted: string): string {
@@ -335,12 +373,12 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     if ((head === 'self' || head === 'cls') && currentClass && dot !== -1) {
       const secondDot = dotted.indexOf('.', dot + 1);
       const attribute = secondDot === -1 ? dotted.slice(dot + 1) : dotted.slice(dot + 1, secondDot);
-      const typed = objectTypes.get(`class:${currentClass}|self.${attribute}`);
+      const typed = objectTypes.get(currentClassScope, `self.${attribute}`);
       if (typed) return secondDot === -1 ? typed : typed + dotted.slice(secondDot);
       if (secondDot === -1 && model.functions.has(`${module}:${currentClass}.${attribute}`)) return `${module}.${currentClass}.${attribute}`;
       return dotted;
     }
-    const typed = objectTypes.get(`${currentScopeKey}|${head}`) ?? objectTypes.get(`|${head}`);
+    const typed = objectTypes.get(currentScopeKey, head) ?? objectTypes.get('', head);
     if (typed) return typed + rest;
     const binding = imports.get(head);
     if (binding) return binding.target + rest;
@@ -350,7 +388,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   function lookup(name: string): Expr | undefined {
     if ((name.startsWith('self.') || name.startsWith('cls.')) && currentClass) {
       const attribute = name.slice(name.indexOf('.') + 1);
-      return classAttributes.get(currentClass)?.get(attribute) ?? localConstants.get(`class:${currentClass}|self.${attribute}`);
+      return classAttributes.get(currentClass)?.get(attribute) ?? localConstants.get(currentClassScope, `self.${attribute}`);
     }
     const dot = name.indexOf('.');
     if (dot > 0) {
@@ -358,11 +396,11 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
       if (classAttributes.has(owner)) return classAttributes.get(owner)!.get(name.slice(dot + 1));
       return undefined;
     }
-    return localConstants.get(`${currentScopeKey}|${name}`) ?? model.constants.get(name);
+    return localConstants.get(currentScopeKey, name) ?? model.constants.get(name);
   }
   function isInstance(dotted: string): boolean {
-    if ((dotted.startsWith('self.') || dotted.startsWith('cls.')) && currentClass) return /^(self|cls)\.\w+$/.test(dotted) && objectTypes.has(`class:${currentClass}|self.${dotted.slice(dotted.indexOf('.') + 1)}`);
-    return /^\w+$/.test(dotted) && (objectTypes.has(`${currentScopeKey}|${dotted}`) || objectTypes.has(`|${dotted}`));
+    if ((dotted.startsWith('self.') || dotted.startsWith('cls.')) && currentClass) return /^(self|cls)\.\w+$/.test(dotted) && objectTypes.has(currentClassScope, `self.${dotted.slice(dotted.indexOf('.') + 1)}`);
+    return /^\w+$/.test(dotted) && (objectTypes.has(currentScopeKey, dotted) || objectTypes.has('', dotted));
   }
   const scope: Scope = { qualify, lookup, isInstance };
   const classOfDef = new Map<Container, string | undefined>(); // a def's class (`self`'s), found once per def
@@ -371,10 +409,14 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     currentScopeKey = functionIdOf(def) ?? '';
     if (def) {
       if (!classOfDef.has(def)) classOfDef.set(def, innermostClass(enclosing(def.start, def.end))?.qualname);
-      currentClass = classOfDef.get(def);
+      setCurrentClass(classOfDef.get(def));
     } else {
-      currentClass = innermostClass(chain)?.qualname;
+      setCurrentClass(innermostClass(chain)?.qualname);
     }
+  }
+  function setCurrentClass(qualname: string | undefined): void {
+    if (qualname !== currentClass) currentClassScope = `class:${qualname}`;
+    currentClass = qualname;
   }
 
   for (const { name, node } of captures.imports) {
@@ -487,19 +529,19 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     if (!def && !cls) {
       if (leftIsName) {
         if (!model.constants.has(target) || (assignment.loopIds.length === 0 && !underIf(node))) model.constants.set(target, value);
-        if (type) objectTypes.set(`|${target}`, type);
+        if (type) objectTypes.set('', target, type);
       }
     } else if (!def && cls && leftIsName) {
       classAttributes.get(cls.qualname!)?.set(target, value);
     } else if (def) {
       const fnId = functionIdOf(def)!;
       if (/^(self|cls)\.\w+$/.test(target) && currentClass) {
-        const key = `class:${currentClass}|${target.replace(/^cls\./, 'self.')}`;
-        if (type) objectTypes.set(key, type);
-        if (value.value.kind !== 'unknown' && !localConstants.has(key)) localConstants.set(key, value);
+        const attribute = target.replace(/^cls\./, 'self.');
+        if (type) objectTypes.set(currentClassScope, attribute, type);
+        if (value.value.kind !== 'unknown' && !localConstants.has(currentClassScope, attribute)) localConstants.set(currentClassScope, attribute, value);
       } else if (leftIsName) {
-        if (type) objectTypes.set(`${fnId}|${target}`, type);
-        if (value.value.kind !== 'unknown' && assignment.loopIds.length === 0 && !(underIf(node) && localConstants.has(`${fnId}|${target}`))) localConstants.set(`${fnId}|${target}`, value);
+        if (type) objectTypes.set(fnId, target, type);
+        if (value.value.kind !== 'unknown' && assignment.loopIds.length === 0 && !(underIf(node) && localConstants.has(fnId, target))) localConstants.set(fnId, target, value);
       }
     }
   }
@@ -512,14 +554,14 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     for (const item of items) {
       if (!item.isAsPattern) continue;
       const type = item.manager ? typeOfValue(item.manager, scope, text) : undefined;
-      if (type && item.boundName) objectTypes.set(`${currentScopeKey}|${item.boundName}`, type);
+      if (type && item.boundName) objectTypes.set(currentScopeKey, item.boundName, type);
     }
     return { node, end, chain, items };
   });
 
   // ---- Pass 2: loops, calls and withs.
   const loopById = new Map<number, LoopInfo>();
-  const callByRange = new Map<string, number>(); // `start:end` → the first call with that range (with items)
+  const callByRange = new CallsByRange();
   for (const c of containers) {
     if (c.kind !== 'loop') continue;
     const chain = enclosing(c.start, c.end);
@@ -550,7 +592,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const callee = calleeOf(fnNode, text);
     const calleeText = callee.dotted ?? textOf(text, fnNode);
     // Calling an instance (`s = S(); s()`) calls its class's `__call__`.
-    const instanceType = callee.type === 'identifier' ? objectTypes.get(`${currentScopeKey}|${calleeText}`) ?? objectTypes.get(`|${calleeText}`) : undefined;
+    const instanceType = callee.type === 'identifier' ? objectTypes.get(currentScopeKey, calleeText) ?? objectTypes.get('', calleeText) : undefined;
     const args = argumentsOf(part(found, 'call.arguments'), scope, text);
     const parent = node.parent;
     const parentType = parent?.type;
@@ -571,8 +613,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     };
     if (site.receiverType === receiver) site.receiverType = undefined;
     model.calls.push(site);
-    const rangeKey = `${start}:${end}`;
-    if (!callByRange.has(rangeKey)) callByRange.set(rangeKey, site.id);
+    callByRange.addFirst(start, end, site.id);
     if (site.functionId) model.functions.get(site.functionId)?.callIds.push(site.id);
     if (loopIds[0] !== undefined) loopById.get(loopIds[0])!.callIds.push(site.id);
   }
@@ -599,7 +640,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const info: WithInfo = { span: spanAt(node, end, lineStarts), items: [], functionId: functionIdOf(innermostDef(chain)) };
     for (const item of items) {
       const manager = item.manager;
-      const callId = manager?.type === 'call' ? callByRange.get(`${manager.startIndex}:${manager.endIndex}`) : undefined;
+      const callId = manager?.type === 'call' ? callByRange.get(manager.startIndex, manager.endIndex) : undefined;
       info.items.push({ callId, alias: item.alias, text: item.text });
     }
     model.withs.push(info);
