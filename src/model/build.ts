@@ -48,7 +48,7 @@ function part(found: Found, name: string): Node | undefined {
 }
 
 /** The matches of one file, grouped by the pass that reads them, each group in document order. */
-type CaptureGroups = Record<'containers' | 'imports' | 'assignments' | 'withs' | 'callsAndExits' | 'compares', Found[]>;
+type CaptureGroups = Record<'containers' | 'imports' | 'assignments' | 'withs' | 'callsAndExits' | 'compares' | 'discarded', Found[]>;
 
 const GROUP_OF_CAPTURE: Record<string, keyof CaptureGroups> = {
   def: 'containers', class: 'containers', for: 'containers', while: 'containers', comprehension: 'containers',
@@ -57,6 +57,7 @@ const GROUP_OF_CAPTURE: Record<string, keyof CaptureGroups> = {
   with: 'withs',
   call: 'callsAndExits', exit: 'callsAndExits',
   compare: 'compares',
+  discarded: 'discarded',
 };
 
 /**
@@ -66,7 +67,7 @@ const GROUP_OF_CAPTURE: Record<string, keyof CaptureGroups> = {
  * their ends (outermost first) where the model reads them.
  */
 function groupMatches(matches: QueryMatch[]): CaptureGroups {
-  const groups: CaptureGroups = { containers: [], imports: [], assignments: [], withs: [], callsAndExits: [], compares: [] };
+  const groups: CaptureGroups = { containers: [], imports: [], assignments: [], withs: [], callsAndExits: [], compares: [], discarded: [] };
   for (const { captures } of matches) {
     for (const { name, node } of captures) {
       const group = GROUP_OF_CAPTURE[name];
@@ -126,8 +127,8 @@ function trackedType(constructor: string): string {
 }
 
 /** Constructors whose result we track by variable, so `s.get(...)` knows `s` is a `requests.Session`. */
-function typeOfValue(value: Node, scope: Scope, source: string): string | undefined {
-  if (value.type !== 'call') return undefined;
+function typeOfValue(value: Node, scope: Scope, source: string, type = value.type): string | undefined {
+  if (type !== 'call') return undefined;
   const fn = fieldChild(value, 'function');
   const dotted = fn ? dottedText(fn, source) : undefined;
   return dotted ? trackedType(scope.qualify(dotted)) : undefined;
@@ -231,8 +232,9 @@ class CallsByRange {
 /** One `with` item: read once, used when binding aliases and again when recording the with. */
 interface WithItemFacts {
   text: string;
-  /** The context manager expression (the `as_pattern`'s first child, or the value itself). */
+  /** The context manager expression (the `as_pattern`'s first child, or the value itself), and its type. */
   manager: Node | null | undefined;
+  managerType?: string;
   isAsPattern: boolean;
   /** The `alias` field of an `as_pattern`. */
   alias?: string;
@@ -247,14 +249,16 @@ function withItemFacts(node: Node, source: string): WithItemFacts[] {
     if (item?.type !== 'with_item') continue;
     const value = fieldChild(item, 'value');
     const text = textOf(source, item);
-    if (value?.type !== 'as_pattern') {
-      facts.push({ text, manager: value, isAsPattern: false });
+    const valueType = value?.type;
+    if (valueType !== 'as_pattern') {
+      facts.push({ text, manager: value, managerType: valueType, isAsPattern: false });
       continue;
     }
-    const children = value.namedChildren;
-    const alias = fieldText(value, 'alias', source);
+    const children = value!.namedChildren;
+    const manager = children[0];
+    const alias = fieldText(value!, 'alias', source);
     const second = children[1];
-    facts.push({ text, manager: children[0], isAsPattern: true, alias, boundName: alias ?? (second ? textOf(source, second) : undefined) });
+    facts.push({ text, manager, managerType: manager?.type, isAsPattern: true, alias, boundName: alias ?? (second ? textOf(source, second) : undefined) });
   }
   return facts;
 }
@@ -499,6 +503,11 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     }
     return false;
   };
+  // What a call's parent says about it, gathered from the passes that hold the parents (each `parent`
+  // read crosses into WASM and walks down from the root). Trusted only in a tree without errors.
+  const assignedCalls = new Map<number, string>(); // call node id → the target it is assigned to
+  const withManagerCalls = new Set<number>(); // call node ids that are a with item's context manager
+  const discardedCalls = new Set(captures.discarded.map(({ node }) => node.id));
   // Assignments: module constants, class attributes, local constants, and object types.
   for (const found of captures.assignments) {
     const { name, node } = found;
@@ -523,6 +532,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     if (annotation) assignment.annotation = annotation;
     model.assignments.push(assignment);
     if (name === 'augassign') continue;
+    if (rightType === 'call') assignedCalls.set(right.id, target);
     // A call's value was just evaluated in this same scope: its resolved name is the constructor.
     const type = rightType === 'call' && value.qualifiedName ? trackedType(value.qualifiedName) : undefined;
     const leftIsName = left.type === 'identifier';
@@ -552,8 +562,9 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const items = withItemFacts(node, text);
     enterScope(chain);
     for (const item of items) {
+      if (item.manager && item.managerType === 'call') withManagerCalls.add(item.manager.id);
       if (!item.isAsPattern) continue;
-      const type = item.manager ? typeOfValue(item.manager, scope, text) : undefined;
+      const type = item.manager ? typeOfValue(item.manager, scope, text, item.managerType) : undefined;
       if (type && item.boundName) objectTypes.set(currentScopeKey, item.boundName, type);
     }
     return { node, end, chain, items };
@@ -594,8 +605,9 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     // Calling an instance (`s = S(); s()`) calls its class's `__call__`.
     const instanceType = callee.type === 'identifier' ? objectTypes.get(currentScopeKey, calleeText) ?? objectTypes.get('', calleeText) : undefined;
     const args = argumentsOf(part(found, 'call.arguments'), scope, text);
-    const parent = node.parent;
-    const parentType = parent?.type;
+    const around = model.parseError ? surroundingsFromParent(node, text) : {
+      inWithItem: withManagerCalls.has(node.id), assignedTo: assignedCalls.get(node.id), resultDiscarded: discardedCalls.has(node.id),
+    };
     const loopIds = loopsAround(chain, start, end);
     const { receiver } = callee;
     const site: CallSite = {
@@ -605,9 +617,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
       // A dotted callee has a dotted receiver; otherwise the receiver itself is asked.
       receiverType: receiver && (callee.dotted !== undefined || callee.receiverDotted) ? qualify(receiver) : undefined,
       args, functionId: functionIdOf(def), loopIds,
-      inWithItem: parentType === 'with_item' || (parentType === 'as_pattern' && parent!.parent?.type === 'with_item'),
-      assignedTo: parentType === 'assignment' ? fieldText(parent!, 'left', text) : undefined,
-      resultDiscarded: parentType === 'expression_statement',
+      inWithItem: around.inWithItem, assignedTo: around.assignedTo, resultDiscarded: around.resultDiscarded,
       isLoopIterable: iterableIds.has(node.id),
       context: 'startup',
     };
@@ -640,12 +650,30 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const info: WithInfo = { span: spanAt(node, end, lineStarts), items: [], functionId: functionIdOf(innermostDef(chain)) };
     for (const item of items) {
       const manager = item.manager;
-      const callId = manager?.type === 'call' ? callByRange.get(manager.startIndex, manager.endIndex) : undefined;
+      const callId = manager && item.managerType === 'call' ? callByRange.get(manager.startIndex, manager.endIndex) : undefined;
       info.items.push({ callId, alias: item.alias, text: item.text });
     }
     model.withs.push(info);
   }
   return model;
+}
+
+/** What a call's parent says about it: the context manager of a with, assigned to a name, or thrown away. */
+interface CallSurroundings {
+  inWithItem: boolean;
+  assignedTo?: string;
+  resultDiscarded: boolean;
+}
+
+/** Surroundings read from the call's parent: for trees with errors, where a parent may hold a call anywhere. */
+function surroundingsFromParent(call: Node, source: string): CallSurroundings {
+  const parent = call.parent;
+  const parentType = parent?.type;
+  return {
+    inWithItem: parentType === 'with_item' || (parentType === 'as_pattern' && parent!.parent?.type === 'with_item'),
+    assignedTo: parentType === 'assignment' ? fieldText(parent!, 'left', source) : undefined,
+    resultDiscarded: parentType === 'expression_statement',
+  };
 }
 
 /** What a call's function expression names: its dotted text, and for `obj.method(…)` the receiver and method. */

@@ -13,6 +13,7 @@ const require = createRequire(import.meta.url);
  */
 const MODEL_QUERY = `
 (call function: _ @call.function arguments: _? @call.arguments) @call
+(expression_statement (call) @discarded)
 (for_statement) @for
 (while_statement) @while
 (list_comprehension) @comprehension
