@@ -6,7 +6,7 @@
 // and end positions come from a table of line starts.
 import type { Node, QueryCapture, QueryMatch, Tree } from 'web-tree-sitter';
 import type { PythonParser } from '../parse/parser.js';
-import { dottedText, evaluate, fieldChild, textOf, type FieldName, type Scope } from './expr.js';
+import { dottedText, evaluate, fieldChild, identifierText, textOf, type FieldName, type Scope, type Source } from './expr.js';
 import type {
   Argument, AssignmentInfo, CallSite, ClassInfo, Expr, FileModel, FunctionInfo, ImportBinding, LoopInfo, MembershipInfo, Span, WithInfo,
 } from './types.js';
@@ -104,7 +104,7 @@ function spanAt(node: Node, end: number, lineStarts: number[]): Span {
 }
 
 /** The text of a child captured with a match, or undefined when it has none. */
-function partText(found: Found, name: string, source: string): string | undefined {
+function partText(found: Found, name: string, source: Source): string | undefined {
   const child = part(found, name);
   return child ? textOf(source, child) : undefined;
 }
@@ -116,7 +116,7 @@ function callsInDocumentOrder(found: Found[]): { found: Found; start: number; en
 }
 
 /** The text of a node's field child, or undefined when it has none. */
-function fieldText(node: Node, field: FieldName, source: string): string | undefined {
+function fieldText(node: Node, field: FieldName, source: Source): string | undefined {
   const child = fieldChild(node, field);
   return child ? textOf(source, child) : undefined;
 }
@@ -127,7 +127,7 @@ function trackedType(constructor: string): string {
 }
 
 /** Constructors whose result we track by variable, so `s.get(...)` knows `s` is a `requests.Session`. */
-function typeOfValue(value: Node, scope: Scope, source: string, type = value.type): string | undefined {
+function typeOfValue(value: Node, scope: Scope, source: Source, type = value.type): string | undefined {
   if (type !== 'call') return undefined;
   const fn = fieldChild(value, 'function');
   const dotted = fn ? dottedText(fn, source) : undefined;
@@ -147,7 +147,7 @@ function noqaLines(source: string[]): Map<number, Set<string> | undefined> {
   return result;
 }
 
-function isMainGuard(node: Node, source: string): boolean {
+function isMainGuard(node: Node, source: Source): boolean {
   if (node.type !== 'if_statement') return false;
   const condition = fieldText(node, 'condition', source)?.replace(/\s+/g, '') ?? '';
   return /^__name__==['"]__main__['"]$/.test(condition) || /^['"]__main__['"]==__name__$/.test(condition);
@@ -242,7 +242,7 @@ interface WithItemFacts {
   boundName?: string;
 }
 
-function withItemFacts(node: Node, source: string): WithItemFacts[] {
+function withItemFacts(node: Node, source: Source): WithItemFacts[] {
   const clause = node.namedChildren.find((child) => child?.type === 'with_clause');
   const facts: WithItemFacts[] = [];
   for (const item of clause?.namedChildren ?? []) {
@@ -267,12 +267,13 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   const root = tree.rootNode;
   const source = text.split(/\r?\n/);
   const lineStarts = lineStartsOf(text);
+  const src: Source = { text, wellFormed: !root.hasError };
   const model: FileModel = {
-    path, module, lines: source.length, parseError: root.hasError,
+    path, module, lines: source.length, parseError: !src.wellFormed,
     imports: new Map(), constants: new Map(), functions: new Map(), classes: new Map(),
     calls: [], loops: [], withs: [], assignments: [], noqa: noqaLines(source), source,
   };
-  for (const child of root.namedChildren) if (child && isMainGuard(child, text)) model.mainGuard = spanAt(child, child.endIndex, lineStarts);
+  for (const child of root.namedChildren) if (child && isMainGuard(child, src)) model.mainGuard = spanAt(child, child.endIndex, lineStarts);
 
   const captures = groupMatches(parser.query.matches(root));
 
@@ -339,7 +340,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   // Qualified names of defs and classes, outermost first so parents are named before children.
   for (const c of containers) {
     if (c.kind === 'loop') continue;
-    c.name = fieldText(c.node, 'name', text) ?? '?';
+    c.name = fieldText(c.node, 'name', src) ?? '?';
     const parents = enclosing(c.start, c.end).filter((p) => p.kind !== 'loop');
     const parent = parents[parents.length - 1];
     c.qualname = parent ? `${parent.qualname}.${c.name}` : c.name;
@@ -430,11 +431,11 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
         if (!child) continue;
         const type = child.type;
         if (type === 'dotted_name') {
-          const head = textOf(text, child).split('.')[0]!;
+          const head = textOf(src, child).split('.')[0]!;
           imports.set(head, { local: head, target: head, line });
         } else if (type === 'aliased_import') {
-          const target = fieldText(child, 'name', text);
-          const alias = fieldText(child, 'alias', text);
+          const target = fieldText(child, 'name', src);
+          const alias = fieldText(child, 'alias', src);
           if (target && alias) imports.set(alias, { local: alias, target, line });
         }
       }
@@ -442,7 +443,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     }
     const moduleNode = fieldChild(node, 'module_name');
     if (!moduleNode) continue;
-    let from = textOf(text, moduleNode);
+    let from = textOf(src, moduleNode);
     if (moduleNode.type === 'relative_import') {
       const dots = /^\.+/.exec(from)?.[0].length ?? 0;
       from = resolveRelative(module, isPackage, dots, from.slice(dots));
@@ -451,9 +452,9 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
       if (!child) continue;
       let binding: ImportBinding;
       if (child.type === 'aliased_import') {
-        binding = { local: fieldText(child, 'alias', text) ?? '', target: `${from}.${fieldText(child, 'name', text)}`, line };
+        binding = { local: fieldText(child, 'alias', src) ?? '', target: `${from}.${fieldText(child, 'name', src)}`, line };
       } else {
-        const imported = textOf(text, child);
+        const imported = textOf(src, child);
         binding = { local: imported, target: `${from}.${imported}`, line };
       }
       if (binding.local) imports.set(binding.local, binding);
@@ -470,18 +471,18 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
       for (const base of fieldChild(c.node, 'superclasses')?.namedChildren ?? []) {
         if (!base) continue;
         const type = base.type;
-        if (type !== 'keyword_argument') bases.push(qualify(dottedText(base, text, type) ?? textOf(text, base)));
+        if (type !== 'keyword_argument') bases.push(qualify(dottedText(base, src, type) ?? textOf(src, base)));
       }
       const info: ClassInfo = { name: c.name!, qualname, span: spanAt(c.node, c.end, lineStarts), bases, attributes: new Map(), methods: [] };
       model.classes.set(qualname, info);
       classAttributes.set(qualname, info.attributes);
       continue;
     }
-    const { params, paramAnnotations } = parametersOf(c.node, text);
+    const { params, paramAnnotations } = parametersOf(c.node, src);
     const decorated = c.node.parent;
     const decorators: string[] = [];
     if (decorated?.type === 'decorated_definition') {
-      for (const d of decorated.namedChildren) if (d?.type === 'decorator') decorators.push(textOf(text, d).replace(/^@\s*/, ''));
+      for (const d of decorated.namedChildren) if (d?.type === 'decorator') decorators.push(textOf(src, d).replace(/^@\s*/, ''));
     }
     const cls = innermostClass(chain);
     const fn: FunctionInfo = {
@@ -518,17 +519,17 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const end = node.endIndex;
     const chain = enclosing(start, end);
     enterScope(chain);
-    const target = textOf(text, left);
+    const target = textOf(src, left);
     const def = innermostDef(chain);
     const cls = innermostClass(chain);
     const rightType = right.type;
-    const value = evaluate(right, scope, text, 0, rightType);
+    const value = evaluate(right, scope, src, 0, rightType);
     const assignment: AssignmentInfo = {
       span: spanAt(node, end, lineStarts), target, value, functionId: functionIdOf(def),
       loopIds: loopsAround(chain, start, end),
-      augmented: name === 'augassign' ? partText(found, 'assign.operator', text) : undefined,
+      augmented: name === 'augassign' ? partText(found, 'assign.operator', src) : undefined,
     };
-    const annotation = name === 'assign' ? partText(found, 'assign.type', text) : undefined;
+    const annotation = name === 'assign' ? partText(found, 'assign.type', src) : undefined;
     if (annotation) assignment.annotation = annotation;
     model.assignments.push(assignment);
     if (name === 'augassign') continue;
@@ -559,12 +560,12 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   const withFacts = captures.withs.map(({ node }) => {
     const end = node.endIndex;
     const chain = enclosing(node.startIndex, end);
-    const items = withItemFacts(node, text);
+    const items = withItemFacts(node, src);
     enterScope(chain);
     for (const item of items) {
       if (item.manager && item.managerType === 'call') withManagerCalls.add(item.manager.id);
       if (!item.isAsPattern) continue;
-      const type = item.manager ? typeOfValue(item.manager, scope, text, item.managerType) : undefined;
+      const type = item.manager ? typeOfValue(item.manager, scope, src, item.managerType) : undefined;
       if (type && item.boundName) objectTypes.set(currentScopeKey, item.boundName, type);
     }
     return { node, end, chain, items };
@@ -578,11 +579,11 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const chain = enclosing(c.start, c.end);
     const def = innermostDef(chain);
     const kind = c.loopKind!;
-    const condition = kind === 'while' ? fieldText(c.node, 'condition', text) : undefined;
+    const condition = kind === 'while' ? fieldText(c.node, 'condition', src) : undefined;
     const loop: LoopInfo = {
       id: c.id as number, kind, span: spanAt(c.node, c.end, lineStarts), unbounded: condition !== undefined && isUnboundedCondition(condition),
       conditionText: condition, iterableText: c.iterable ? text.slice(c.iterableStart, c.iterableEnd) : undefined,
-      targetText: kind === 'for' ? fieldText(c.node, 'left', text) : undefined,
+      targetText: kind === 'for' ? fieldText(c.node, 'left', src) : undefined,
       functionId: functionIdOf(def), parentLoopId: loopsAround(chain, c.start, c.end)[0], callIds: [], hasBreakOrReturn: false,
     };
     model.loops.push(loop);
@@ -600,12 +601,12 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const chain = enclosing(start, end);
     enterScope(chain);
     const def = innermostDef(chain);
-    const callee = calleeOf(fnNode, text);
-    const calleeText = callee.dotted ?? textOf(text, fnNode);
+    const callee = calleeOf(fnNode, src);
+    const calleeText = callee.dotted ?? textOf(src, fnNode);
     // Calling an instance (`s = S(); s()`) calls its class's `__call__`.
     const instanceType = callee.type === 'identifier' ? objectTypes.get(currentScopeKey, calleeText) ?? objectTypes.get('', calleeText) : undefined;
-    const args = argumentsOf(part(found, 'call.arguments'), scope, text);
-    const around = model.parseError ? surroundingsFromParent(node, text) : {
+    const args = argumentsOf(part(found, 'call.arguments'), scope, src);
+    const around = model.parseError ? surroundingsFromParent(node, src) : {
       inWithItem: withManagerCalls.has(node.id), assignedTo: assignedCalls.get(node.id), resultDiscarded: discardedCalls.has(node.id),
     };
     const loopIds = loopsAround(chain, start, end);
@@ -640,7 +641,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
       const chain = enclosing(start, end);
       enterScope(chain);
       memberships.push({
-        span: spanAt(node, end, lineStarts), needle: textOf(text, children[i - 1]!), haystack: evaluate(children[i + 1]!, scope, text), negated: op === 'not in',
+        span: spanAt(node, end, lineStarts), needle: textOf(src, children[i - 1]!), haystack: evaluate(children[i + 1]!, scope, src), negated: op === 'not in',
         functionId: functionIdOf(innermostDef(chain)), loopIds: loopsAround(chain, start, end),
       });
     }
@@ -666,7 +667,7 @@ interface CallSurroundings {
 }
 
 /** Surroundings read from the call's parent: for trees with errors, where a parent may hold a call anywhere. */
-function surroundingsFromParent(call: Node, source: string): CallSurroundings {
+function surroundingsFromParent(call: Node, source: Source): CallSurroundings {
   const parent = call.parent;
   const parentType = parent?.type;
   return {
@@ -687,25 +688,26 @@ interface CalleeFacts {
   receiverDotted?: string;
 }
 
-function calleeOf(fn: Node, source: string): CalleeFacts {
+function calleeOf(fn: Node, source: Source): CalleeFacts {
   const type = fn.type;
-  if (type === 'identifier') return { type, dotted: textOf(source, fn) };
+  if (type === 'identifier') return { type, dotted: identifierText(source, fn) };
   if (type !== 'attribute') return { type };
   // `dottedText(fn)` is the receiver's dotted text plus `.method`: walk the receiver once for both.
   const object = fieldChild(fn, 'object');
   const attribute = fieldChild(fn, 'attribute');
-  const receiver = object ? textOf(source, object) : undefined;
-  const method = attribute ? textOf(source, attribute) : undefined;
+  const method = attribute ? identifierText(source, attribute) : undefined;
+  let receiver: string | undefined;
   let receiverDotted: string | undefined;
   if (object) {
     const objectType = object.type;
+    receiver = objectType === 'identifier' ? identifierText(source, object) : textOf(source, object);
     receiverDotted = objectType === 'identifier' ? receiver : dottedText(object, source, objectType);
   }
   const dotted = attribute && receiverDotted !== undefined ? `${receiverDotted}.${method}` : undefined;
   return { type, dotted, receiver, method, receiverDotted };
 }
 
-function argumentsOf(argumentList: Node | undefined, scope: Scope, source: string): Argument[] {
+function argumentsOf(argumentList: Node | undefined, scope: Scope, source: Source): Argument[] {
   const args: Argument[] = [];
   for (const arg of argumentList?.namedChildren ?? []) {
     if (!arg) continue;
@@ -713,7 +715,9 @@ function argumentsOf(argumentList: Node | undefined, scope: Scope, source: strin
     if (type === 'comment') continue;
     if (type === 'keyword_argument') {
       const valueNode = fieldChild(arg, 'value');
-      if (valueNode) args.push({ name: fieldText(arg, 'name', source), expr: evaluate(valueNode, scope, source) });
+      if (!valueNode) continue;
+      const name = fieldChild(arg, 'name'); // an identifier
+      args.push({ name: name ? identifierText(source, name) : undefined, expr: evaluate(valueNode, scope, source) });
     } else {
       args.push({ expr: evaluate(arg, scope, source, 0, type) });
     }
@@ -722,7 +726,7 @@ function argumentsOf(argumentList: Node | undefined, scope: Scope, source: strin
 }
 
 /** A def's parameter names, and the annotations of the typed ones. */
-function parametersOf(def: Node, source: string): { params: string[]; paramAnnotations: Record<string, string> } {
+function parametersOf(def: Node, source: Source): { params: string[]; paramAnnotations: Record<string, string> } {
   const params: string[] = [];
   const paramAnnotations: Record<string, string> = {};
   for (const p of fieldChild(def, 'parameters')?.namedChildren ?? []) {

@@ -37,13 +37,57 @@ export function fieldChild(node: Node, name: FieldName): Node | null {
   return id === -1 ? null : node.childForFieldId(id);
 }
 
+/** The file's text, and whether its tree has no errors: then some tokens can be read off the text. */
+export interface Source {
+  text: string;
+  wellFormed: boolean;
+}
+
 /** `node.text` without web-tree-sitter's detour through the parse callback: one crossing (`endIndex`). */
-export function textOf(source: string, node: Node): string {
-  return source.slice(node.startIndex, node.endIndex);
+export function textOf(source: Source, node: Node): string {
+  return source.text.slice(node.startIndex, node.endIndex);
+}
+
+/**
+ * The text of an `identifier` node. An identifier is one token, so in a tree without errors it ends where
+ * identifier characters stop: an ASCII scan of the text finds the end without crossing into WASM.
+ * (A non-ASCII character, possibly part of the name, falls back to asking the node.)
+ */
+export function identifierText(source: Source, node: Node): string {
+  const start = node.startIndex;
+  if (!source.wellFormed) return textOf(source, node);
+  const text = source.text;
+  let end = start;
+  for (; end < text.length; end++) {
+    const c = text.charCodeAt(end);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) continue;
+    if (c >= 128) return textOf(source, node);
+    break;
+  }
+  return end > start ? text.slice(start, end) : textOf(source, node);
+}
+
+/** A string literal's opening: prefix letters, then one or three quotes. */
+const STRING_OPENING = /^[A-Za-z]*('''|"""|'|")/;
+
+/**
+ * The body of a string without backslashes or braces, from its text: the scanner then emits the whole body
+ * as string content (no escape, no interpolation), which is what reading the children would give.
+ * Undefined when the string may hold more (escapes, interpolations) or the tree has errors.
+ */
+function plainStringBody(source: Source, text: string): string | undefined {
+  if (!source.wellFormed) return undefined;
+  const quote = STRING_OPENING.exec(text)?.[1];
+  if (!quote) return undefined;
+  const bodyStart = text.indexOf(quote);
+  const bodyEnd = text.length - quote.length;
+  if (bodyEnd < bodyStart + quote.length || !text.endsWith(quote)) return undefined;
+  const body = text.slice(bodyStart + quote.length, bodyEnd);
+  return /[\\{}]/.test(body) ? undefined : body;
 }
 
 /** The pieces of a plain string's value; undefined at the first interpolation. */
-function stringPieces(node: Node, source: string, stopAtInterpolation: 'undefined' | 'prefix'): string | undefined {
+function stringPieces(node: Node, source: Source, stopAtInterpolation: 'undefined' | 'prefix'): string | undefined {
   let content = '';
   for (const child of node.namedChildren) {
     if (!child) continue;
@@ -54,7 +98,8 @@ function stringPieces(node: Node, source: string, stopAtInterpolation: 'undefine
   return content;
 }
 
-export function stringContent(node: Node, source: string, type = node.type): string | undefined {
+/** `text` may be passed when the caller has sliced it already. */
+export function stringContent(node: Node, source: Source, type = node.type, text?: string): string | undefined {
   if (type === 'concatenated_string') {
     let content = '';
     for (const child of node.namedChildren) {
@@ -65,13 +110,13 @@ export function stringContent(node: Node, source: string, type = node.type): str
     return content;
   }
   if (type !== 'string') return undefined;
-  return stringPieces(node, source, 'undefined');
+  return plainStringBody(source, text ?? textOf(source, node)) ?? stringPieces(node, source, 'undefined');
 }
 
 /** The literal text before the first interpolation/variable: `"cat " + path` → `cat `, `f"rm {p}"` → `rm `. */
-function literalPrefix(node: Node, source: string, depth: number, type = node.type): string | undefined {
+function literalPrefix(node: Node, source: Source, depth: number, type = node.type): string | undefined {
   if (depth > 64) return undefined; // `"a" + b + c + …` thousands long: not a command prefix, and the stack is finite
-  if (type === 'string') return stringPieces(node, source, 'prefix');
+  if (type === 'string') return plainStringBody(source, textOf(source, node)) ?? stringPieces(node, source, 'prefix');
   if (type === 'binary_operator') return binaryLiteralPrefix(node, source, depth, operatorOf(node, source));
   if (type === 'call') {
     const fn = fieldChild(node, 'function');
@@ -80,13 +125,13 @@ function literalPrefix(node: Node, source: string, depth: number, type = node.ty
   return undefined;
 }
 
-function operatorOf(node: Node, source: string): string | undefined {
+function operatorOf(node: Node, source: Source): string | undefined {
   const operator = fieldChild(node, 'operator');
   return operator ? textOf(source, operator) : undefined;
 }
 
 /** "cat " + path → `cat `; "cat %s" % path → `cat `. */
-function binaryLiteralPrefix(node: Node, source: string, depth: number, op: string | undefined): string | undefined {
+function binaryLiteralPrefix(node: Node, source: Source, depth: number, op: string | undefined): string | undefined {
   if (op !== '+' && op !== '%') return undefined;
   const left = fieldChild(node, 'left');
   if (!left) return undefined;
@@ -95,15 +140,15 @@ function binaryLiteralPrefix(node: Node, source: string, depth: number, op: stri
 }
 
 /** "cat {}".format(path) → `cat `. */
-function callLiteralPrefix(fn: Node, fnType: string, source: string, depth: number): string | undefined {
+function callLiteralPrefix(fn: Node, fnType: string, source: Source, depth: number): string | undefined {
   if (fnType !== 'attribute') return undefined;
   const object = fieldChild(fn, 'object');
   if (!object) return undefined;
   const attribute = fieldChild(fn, 'attribute');
-  return attribute && textOf(source, attribute) === 'format' ? literalPrefix(object, source, depth + 1) : undefined;
+  return attribute && identifierText(source, attribute) === 'format' ? literalPrefix(object, source, depth + 1) : undefined;
 }
 
-export function dottedText(node: Node, source: string, type = node.type): string | undefined {
+export function dottedText(node: Node, source: Source, type = node.type): string | undefined {
   // Iterative: `a.b.b.b…` tens of thousands long must not exhaust the stack.
   let suffix = '';
   let current: Node | null = node;
@@ -111,13 +156,13 @@ export function dottedText(node: Node, source: string, type = node.type): string
   while (currentType === 'attribute') {
     const attribute = fieldChild(current, 'attribute');
     if (!attribute) return undefined;
-    suffix = `.${textOf(source, attribute)}${suffix}`;
+    suffix = `.${identifierText(source, attribute)}${suffix}`;
     current = fieldChild(current, 'object');
     if (!current) return undefined;
     currentType = current.type;
   }
   if (currentType !== 'identifier') return undefined;
-  return textOf(source, current) + suffix;
+  return identifierText(source, current) + suffix;
 }
 
 function numberValue(value: Value): number | undefined {
@@ -143,8 +188,8 @@ function namedChildrenOf(node: Node | null): Node[] {
 }
 
 /** `type` may be passed when the caller has read it already. */
-export function evaluate(node: Node, scope: Scope, source: string, depth = 0, type = node.type): Expr {
-  const text = textOf(source, node);
+export function evaluate(node: Node, scope: Scope, source: Source, depth = 0, type = node.type): Expr {
+  const text = type === 'identifier' ? identifierText(source, node) : textOf(source, node);
   const expr: Expr = { text, type, value: UNKNOWN };
   if (depth > 8) return expr;
   switch (type) {
@@ -156,7 +201,7 @@ export function evaluate(node: Node, scope: Scope, source: string, depth = 0, ty
     }
     case 'string':
     case 'concatenated_string': {
-      const content = stringContent(node, source, type);
+      const content = stringContent(node, source, type, text);
       if (content !== undefined) expr.value = { kind: 'string', value: content };
       else expr.literalPrefix = literalPrefix(node, source, 0, type);
       break;
@@ -222,7 +267,7 @@ export function evaluate(node: Node, scope: Scope, source: string, depth = 0, ty
 }
 
 /** `float(x)`, `int(cfg.get("ttl", 300))`, `os.environ.get("X", "0.5")`; otherwise the literal prefix of `"…".format()`. */
-function evaluateCall(node: Node, expr: Expr, scope: Scope, source: string, depth: number): void {
+function evaluateCall(node: Node, expr: Expr, scope: Scope, source: Source, depth: number): void {
   const fn = fieldChild(node, 'function');
   const fnType = fn?.type;
   const dotted = fn ? dottedText(fn, source, fnType) : undefined;
@@ -260,11 +305,11 @@ function evaluateCall(node: Node, expr: Expr, scope: Scope, source: string, dept
 }
 
 /** The default of `x.get(key, default)`: the second of exactly two positional arguments. */
-function configuredDefault(call: Node, source: string): Node | undefined {
+function configuredDefault(call: Node, source: Source): Node | undefined {
   const fn = fieldChild(call, 'function');
   if (fn?.type !== 'attribute') return undefined;
   const attribute = fieldChild(fn, 'attribute');
-  if (!attribute || textOf(source, attribute) !== 'get') return undefined;
+  if (!attribute || identifierText(source, attribute) !== 'get') return undefined;
   const args = namedChildrenOf(fieldChild(call, 'arguments')).filter((a) => a.type !== 'keyword_argument');
   return args.length === 2 ? args[1] : undefined;
 }
