@@ -6,7 +6,7 @@
 // and end positions come from a table of line starts.
 import type { Node, QueryCapture, QueryMatch, Tree } from 'web-tree-sitter';
 import type { PythonParser } from '../parse/parser.js';
-import { dottedText, evaluate, fieldChild, identifierText, textOf, type FieldName, type Scope, type Source } from './expr.js';
+import { calleeOf, dottedText, evaluate, fieldChild, identifierText, textOf, type CalleeFacts, type FieldName, type Scope, type Source } from './expr.js';
 import type {
   Argument, AssignmentInfo, CallSite, ClassInfo, Expr, FileModel, FunctionInfo, ImportBinding, LoopInfo, MembershipInfo, Span, WithInfo,
 } from './types.js';
@@ -407,7 +407,13 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     if ((dotted.startsWith('self.') || dotted.startsWith('cls.')) && currentClass) return /^(self|cls)\.\w+$/.test(dotted) && objectTypes.has(currentClassScope, `self.${dotted.slice(dotted.indexOf('.') + 1)}`);
     return /^\w+$/.test(dotted) && (objectTypes.has(currentScopeKey, dotted) || objectTypes.has('', dotted));
   }
-  const scope: Scope = { qualify, lookup, isInstance };
+  // Each call's callee, read once: the call-site pass and every evaluation of a nested call use it.
+  const calleeByCall = new Map<number, CalleeFacts>();
+  for (const found of captures.callsAndExits) {
+    const fn = found.name === 'call' ? part(found, 'call.function') : undefined;
+    if (fn) calleeByCall.set(found.node.id, calleeOf(fn, src));
+  }
+  const scope: Scope = { qualify, lookup, isInstance, calleeFacts: (call) => calleeByCall.get(call.id) };
   const classOfDef = new Map<Container, string | undefined>(); // a def's class (`self`'s), found once per def
   function enterScope(chain: Container[]): void {
     const def = innermostDef(chain);
@@ -596,13 +602,12 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
       if (innermost !== undefined) loopById.get(innermost)!.hasBreakOrReturn = true;
       continue;
     }
-    const fnNode = part(found, 'call.function');
-    if (!fnNode) continue;
+    const callee = calleeByCall.get(node.id);
+    if (!callee) continue; // no function: not a call site
     const chain = enclosing(start, end);
     enterScope(chain);
     const def = innermostDef(chain);
-    const callee = calleeOf(fnNode, src);
-    const calleeText = callee.dotted ?? textOf(src, fnNode);
+    const calleeText = callee.dotted ?? textOf(src, part(found, 'call.function')!);
     // Calling an instance (`s = S(); s()`) calls its class's `__call__`.
     const instanceType = callee.type === 'identifier' ? objectTypes.get(currentScopeKey, calleeText) ?? objectTypes.get('', calleeText) : undefined;
     const args = argumentsOf(part(found, 'call.arguments'), scope, src);
@@ -675,36 +680,6 @@ function surroundingsFromParent(call: Node, source: Source): CallSurroundings {
     assignedTo: parentType === 'assignment' ? fieldText(parent!, 'left', source) : undefined,
     resultDiscarded: parentType === 'expression_statement',
   };
-}
-
-/** What a call's function expression names: its dotted text, and for `obj.method(…)` the receiver and method. */
-interface CalleeFacts {
-  type: string;
-  /** `a.b.c` when the callee is a plain dotted name, else undefined. */
-  dotted?: string;
-  receiver?: string;
-  method?: string;
-  /** The receiver as a dotted name (`self.session`), when it is one. */
-  receiverDotted?: string;
-}
-
-function calleeOf(fn: Node, source: Source): CalleeFacts {
-  const type = fn.type;
-  if (type === 'identifier') return { type, dotted: identifierText(source, fn) };
-  if (type !== 'attribute') return { type };
-  // `dottedText(fn)` is the receiver's dotted text plus `.method`: walk the receiver once for both.
-  const object = fieldChild(fn, 'object');
-  const attribute = fieldChild(fn, 'attribute');
-  const method = attribute ? identifierText(source, attribute) : undefined;
-  let receiver: string | undefined;
-  let receiverDotted: string | undefined;
-  if (object) {
-    const objectType = object.type;
-    receiver = objectType === 'identifier' ? identifierText(source, object) : textOf(source, object);
-    receiverDotted = objectType === 'identifier' ? receiver : dottedText(object, source, objectType);
-  }
-  const dotted = attribute && receiverDotted !== undefined ? `${receiverDotted}.${method}` : undefined;
-  return { type, dotted, receiver, method, receiverDotted };
 }
 
 function argumentsOf(argumentList: Node | undefined, scope: Scope, source: Source): Argument[] {

@@ -13,6 +13,21 @@ export interface Scope {
   lookup(name: string): Expr | undefined;
   /** The name holds an object built by a call (`fleet = load_fleet()`), not the callable itself. */
   isInstance?(dotted: string): boolean;
+  /** A call's callee facts when already read (each call's are read once per file). */
+  calleeFacts?(call: Node): CalleeFacts | undefined;
+}
+
+/** What a call's function expression names: its dotted text, and for `obj.method(…)` the receiver and method. */
+export interface CalleeFacts {
+  type: string;
+  /** `a.b.c` when the callee is a plain dotted name, else undefined. */
+  dotted: string | undefined;
+  receiver: string | undefined;
+  method: string | undefined;
+  /** The receiver as a dotted name (`self.session`), when it is one. */
+  receiverDotted: string | undefined;
+  /** The receiver's node (`"cat {}"` in `"cat {}".format(p)`). */
+  object: Node | null;
 }
 
 const UNKNOWN: Value = { kind: 'unknown' };
@@ -119,8 +134,8 @@ function literalPrefix(node: Node, source: Source, depth: number, type = node.ty
   if (type === 'string') return plainStringBody(source, textOf(source, node)) ?? stringPieces(node, source, 'prefix');
   if (type === 'binary_operator') return binaryLiteralPrefix(node, source, depth, operatorOf(node, source));
   if (type === 'call') {
-    const fn = fieldChild(node, 'function');
-    return fn ? callLiteralPrefix(fn, fn.type, source, depth) : undefined;
+    const callee = calleeOfCall(node, source);
+    return callee ? callLiteralPrefix(callee, source, depth) : undefined;
   }
   return undefined;
 }
@@ -140,12 +155,32 @@ function binaryLiteralPrefix(node: Node, source: Source, depth: number, op: stri
 }
 
 /** "cat {}".format(path) → `cat `. */
-function callLiteralPrefix(fn: Node, fnType: string, source: Source, depth: number): string | undefined {
-  if (fnType !== 'attribute') return undefined;
+function callLiteralPrefix(callee: CalleeFacts, source: Source, depth: number): string | undefined {
+  return callee.object && callee.method === 'format' ? literalPrefix(callee.object, source, depth + 1) : undefined;
+}
+
+export function calleeOf(fn: Node, source: Source): CalleeFacts {
+  const type = fn.type;
+  const facts: CalleeFacts = { type, dotted: undefined, receiver: undefined, method: undefined, receiverDotted: undefined, object: null };
+  if (type === 'identifier') facts.dotted = identifierText(source, fn);
+  if (type !== 'attribute') return facts;
+  // `dottedText(fn)` is the receiver's dotted text plus `.method`: walk the receiver once for both.
   const object = fieldChild(fn, 'object');
-  if (!object) return undefined;
   const attribute = fieldChild(fn, 'attribute');
-  return attribute && identifierText(source, attribute) === 'format' ? literalPrefix(object, source, depth + 1) : undefined;
+  facts.object = object;
+  facts.method = attribute ? identifierText(source, attribute) : undefined;
+  if (object) {
+    const objectType = object.type;
+    facts.receiver = objectType === 'identifier' ? identifierText(source, object) : textOf(source, object);
+    facts.receiverDotted = objectType === 'identifier' ? facts.receiver : dottedText(object, source, objectType);
+  }
+  if (attribute && facts.receiverDotted !== undefined) facts.dotted = `${facts.receiverDotted}.${facts.method}`;
+  return facts;
+}
+
+function calleeOfCall(call: Node, source: Source): CalleeFacts | undefined {
+  const fn = fieldChild(call, 'function');
+  return fn ? calleeOf(fn, source) : undefined;
 }
 
 export function dottedText(node: Node, source: Source, type = node.type): string | undefined {
@@ -268,9 +303,8 @@ export function evaluate(node: Node, scope: Scope, source: Source, depth = 0, ty
 
 /** `float(x)`, `int(cfg.get("ttl", 300))`, `os.environ.get("X", "0.5")`; otherwise the literal prefix of `"…".format()`. */
 function evaluateCall(node: Node, expr: Expr, scope: Scope, source: Source, depth: number): void {
-  const fn = fieldChild(node, 'function');
-  const fnType = fn?.type;
-  const dotted = fn ? dottedText(fn, source, fnType) : undefined;
+  const callee = scope.calleeFacts?.(node) ?? calleeOfCall(node, source);
+  const dotted = callee?.dotted;
   if (dotted) expr.qualifiedName = scope.qualify(dotted);
   const name = expr.qualifiedName;
   const isNumberCast = name === 'float' || name === 'int';
@@ -300,7 +334,7 @@ function evaluateCall(node: Node, expr: Expr, scope: Scope, source: Source, dept
       expr.value = { ...fallback.value, source: 'environment' } as Value;
     }
   } else {
-    expr.literalPrefix = fn && fnType ? callLiteralPrefix(fn, fnType, source, 0) : undefined;
+    expr.literalPrefix = callee ? callLiteralPrefix(callee, source, 0) : undefined;
   }
 }
 
