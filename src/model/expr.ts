@@ -82,6 +82,20 @@ export function identifierText(source: Source, node: Node): string {
   return end > start ? text.slice(start, end) : textOf(source, node);
 }
 
+/** `a.b.c` written plainly: ASCII names joined by dots, no spaces, comments or brackets. */
+const PLAIN_DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/;
+
+/**
+ * The dotted text of an `attribute` node written plainly, from its text: in a tree without errors such
+ * text parses only as names joined by dots. (`None.x`, `True.y`: literals, not names.) Undefined when
+ * the text is not plain or the tree has errors: then the children are walked.
+ */
+function plainDotted(source: Source, text: string): string | undefined {
+  if (!source.wellFormed || !PLAIN_DOTTED.test(text)) return undefined;
+  const head = text.slice(0, text.indexOf('.'));
+  return head === 'True' || head === 'False' || head === 'None' ? undefined : text;
+}
+
 /** A string literal's opening: prefix letters, then one or three quotes. */
 const STRING_OPENING = /^[A-Za-z]*('''|"""|'|")/;
 
@@ -164,6 +178,15 @@ export function calleeOf(fn: Node, source: Source): CalleeFacts {
   const facts: CalleeFacts = { type, dotted: undefined, receiver: undefined, method: undefined, receiverDotted: undefined, object: null };
   if (type === 'identifier') facts.dotted = identifierText(source, fn);
   if (type !== 'attribute') return facts;
+  const plain = plainDotted(source, textOf(source, fn));
+  if (plain !== undefined) {
+    // `a.b.method`: all facts are in the text. `object` stays null: a name has no literal prefix.
+    const dot = plain.lastIndexOf('.');
+    facts.dotted = plain;
+    facts.receiver = facts.receiverDotted = plain.slice(0, dot);
+    facts.method = plain.slice(dot + 1);
+    return facts;
+  }
   // `dottedText(fn)` is the receiver's dotted text plus `.method`: walk the receiver once for both.
   const object = fieldChild(fn, 'object');
   const attribute = fieldChild(fn, 'attribute');
@@ -172,7 +195,7 @@ export function calleeOf(fn: Node, source: Source): CalleeFacts {
   if (object) {
     const objectType = object.type;
     facts.receiver = objectType === 'identifier' ? identifierText(source, object) : textOf(source, object);
-    facts.receiverDotted = objectType === 'identifier' ? facts.receiver : dottedText(object, source, objectType);
+    facts.receiverDotted = objectType === 'identifier' ? facts.receiver : dottedText(object, source, objectType, facts.receiver);
   }
   if (attribute && facts.receiverDotted !== undefined) facts.dotted = `${facts.receiverDotted}.${facts.method}`;
   return facts;
@@ -183,7 +206,12 @@ function calleeOfCall(call: Node, source: Source): CalleeFacts | undefined {
   return fn ? calleeOf(fn, source) : undefined;
 }
 
-export function dottedText(node: Node, source: Source, type = node.type): string | undefined {
+/** `text` may be passed when the caller has sliced it already. */
+export function dottedText(node: Node, source: Source, type = node.type, text?: string): string | undefined {
+  if (type === 'attribute' && source.wellFormed) {
+    const plain = plainDotted(source, text ?? textOf(source, node));
+    if (plain !== undefined) return plain;
+  }
   // Iterative: `a.b.b.b…` tens of thousands long must not exhaust the stack.
   let suffix = '';
   let current: Node | null = node;
@@ -281,7 +309,7 @@ export function evaluate(node: Node, scope: Scope, source: Source, depth = 0, ty
     }
     case 'identifier':
     case 'attribute': {
-      const dotted = type === 'identifier' ? text : dottedText(node, source, type);
+      const dotted = type === 'identifier' ? text : dottedText(node, source, type, text);
       if (!dotted) break;
       expr.qualifiedName = scope.qualify(dotted);
       if (scope.isInstance?.(dotted)) expr.instance = true;
