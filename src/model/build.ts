@@ -1,4 +1,4 @@
-// Builds the FileModel of one Python file from its tree-sitter tree, in two passes over one query's captures:
+// Builds the FileModel of one Python file from its tree-sitter tree, in two passes over one query's matches:
 // first the names (imports, definitions, constants, object types), then the call sites, loops and withs.
 //
 // Every Node getter and child lookup crosses from JavaScript into WASM (and most allocate a Node), which is
@@ -48,9 +48,9 @@ function part(found: Found, name: string): Node | undefined {
 }
 
 /** The matches of one file, grouped by the pass that reads them, each group in document order. */
-type CaptureGroups = Record<'containers' | 'imports' | 'assignments' | 'withs' | 'callsAndExits' | 'compares' | 'discarded', Found[]>;
+type MatchGroups = Record<'containers' | 'imports' | 'assignments' | 'withs' | 'callsAndExits' | 'compares' | 'discarded', Found[]>;
 
-const GROUP_OF_CAPTURE: Record<string, keyof CaptureGroups> = {
+const GROUP_OF_CAPTURE: Record<string, keyof MatchGroups> = {
   def: 'containers', class: 'containers', for: 'containers', while: 'containers', comprehension: 'containers',
   import: 'imports', import_from: 'imports',
   assign: 'assignments', augassign: 'assignments',
@@ -66,8 +66,8 @@ const GROUP_OF_CAPTURE: Record<string, keyof CaptureGroups> = {
  * document order, outer before inner, except among calls that start together: those are ordered by
  * their ends (outermost first) where the model reads them.
  */
-function groupMatches(matches: QueryMatch[]): CaptureGroups {
-  const groups: CaptureGroups = { containers: [], imports: [], assignments: [], withs: [], callsAndExits: [], compares: [], discarded: [] };
+function groupMatches(matches: QueryMatch[]): MatchGroups {
+  const groups: MatchGroups = { containers: [], imports: [], assignments: [], withs: [], callsAndExits: [], compares: [], discarded: [] };
   for (const { captures } of matches) {
     for (const { name, node } of captures) {
       const group = GROUP_OF_CAPTURE[name];
@@ -275,12 +275,12 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   };
   for (const child of root.namedChildren) if (child && isMainGuard(child, src)) model.mainGuard = spanAt(child, child.endIndex, lineStarts);
 
-  const captures = groupMatches(parser.query.matches(root));
+  const matched = groupMatches(parser.query.matches(root));
 
-  // ---- Containment: which def / class / loops enclose each node (a sweep over captures sorted by start).
+  // ---- Containment: which def / class / loops enclose each node (a sweep over containers sorted by start).
   const containers: Container[] = [];
   let loopCounter = 0;
-  for (const { name, node } of captures.containers) {
+  for (const { name, node } of matched.containers) {
     const container = containerOf(name, node, loopCounter);
     if (!container) continue;
     if (container.kind === 'loop') loopCounter++;
@@ -409,7 +409,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   }
   // Each call's callee, read once: the call-site pass and every evaluation of a nested call use it.
   const calleeByCall = new Map<number, CalleeFacts>();
-  for (const found of captures.callsAndExits) {
+  for (const found of matched.callsAndExits) {
     const fn = found.name === 'call' ? part(found, 'call.function') : undefined;
     if (fn) calleeByCall.set(found.node.id, calleeOf(fn, src));
   }
@@ -430,7 +430,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     currentClass = qualname;
   }
 
-  for (const { name, node } of captures.imports) {
+  for (const { name, node } of matched.imports) {
     const line = node.startPosition.row + 1;
     if (name === 'import') {
       for (const child of node.namedChildren) {
@@ -514,9 +514,9 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   // read crosses into WASM and walks down from the root). Trusted only in a tree without errors.
   const assignedCalls = new Map<number, string>(); // call node id → the target it is assigned to
   const withManagerCalls = new Set<number>(); // call node ids that are a with item's context manager
-  const discardedCalls = new Set(captures.discarded.map(({ node }) => node.id));
+  const discardedCalls = new Set(matched.discarded.map(({ node }) => node.id));
   // Assignments: module constants, class attributes, local constants, and object types.
-  for (const found of captures.assignments) {
+  for (const found of matched.assignments) {
     const { name, node } = found;
     const left = part(found, 'assign.left'); // left and right: the pattern requires both
     const right = part(found, 'assign.right');
@@ -563,7 +563,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     }
   }
   // `with open(p) as f` / `with requests.Session() as s` bind typed names too.
-  const withFacts = captures.withs.map(({ node }) => {
+  const withFacts = matched.withs.map(({ node }) => {
     const end = node.endIndex;
     const chain = enclosing(node.startIndex, end);
     const items = withItemFacts(node, src);
@@ -595,7 +595,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     model.loops.push(loop);
     loopById.set(loop.id, loop);
   }
-  for (const { found, start, end } of callsInDocumentOrder(captures.callsAndExits)) {
+  for (const { found, start, end } of callsInDocumentOrder(matched.callsAndExits)) {
     const node = found.node;
     if (found.name === 'exit') {
       const innermost = loopsAround(enclosing(start, end), start, end)[0];
@@ -633,9 +633,9 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     if (site.functionId) model.functions.get(site.functionId)?.callIds.push(site.id);
     if (loopIds[0] !== undefined) loopById.get(loopIds[0])!.callIds.push(site.id);
   }
-  // Membership tests (`x in y`): comparisons come with the query's captures, in document order.
+  // Membership tests (`x in y`): comparisons come with the query's matches, in document order.
   const memberships: MembershipInfo[] = [];
-  for (const { node } of captures.compares) {
+  for (const { node } of matched.compares) {
     const children = node.children.filter((child): child is Node => child !== null);
     let end: number | undefined;
     for (let i = 1; i + 1 < children.length; i += 2) {
