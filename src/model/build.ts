@@ -1,8 +1,12 @@
-// Builds the FileModel of one Python file from its tree-sitter tree, in two passes over one query's captures:
+// Builds the FileModel of one Python file from its tree-sitter tree, in two passes over one query's matches:
 // first the names (imports, definitions, constants, object types), then the call sites, loops and withs.
-import type { Node, Tree } from 'web-tree-sitter';
+//
+// Every Node getter and child lookup crosses from JavaScript into WASM (and most allocate a Node), which is
+// most of the cost of a build: each fact of a node is read once, text is sliced from the source string,
+// and end positions come from a table of line starts.
+import type { Node, QueryCapture, QueryMatch, Tree } from 'web-tree-sitter';
 import type { PythonParser } from '../parse/parser.js';
-import { dottedText, evaluate, type Scope } from './expr.js';
+import { calleeOf, dottedText, evaluate, fieldChild, identifierText, textOf, type CalleeFacts, type FieldName, type Scope, type Source } from './expr.js';
 import type {
   Argument, AssignmentInfo, CallSite, ClassInfo, Expr, FileModel, FunctionInfo, ImportBinding, LoopInfo, MembershipInfo, Span, WithInfo,
 } from './types.js';
@@ -23,28 +27,111 @@ interface Container {
   iterableEnd: number;
   /** Index (in sorted order) of the innermost container enclosing this one, or -1. */
   parent: number;
+  /** Loops: which kind (the capture name says it, no need to ask the node). */
+  loopKind?: LoopInfo['kind'];
+  /** Defs and classes: the name as written, and the dotted qualified name. */
+  name?: string;
+  qualname?: string;
 }
 
-export function spanOf(node: Node): Span {
-  return {
-    line: node.startPosition.row + 1,
-    column: node.startPosition.column + 1,
-    endLine: node.endPosition.row + 1,
-    endColumn: node.endPosition.column + 1,
-    start: node.startIndex,
-    end: node.endIndex,
-  };
+/** One query match: the node a pattern is about, and the children captured with it (`call.function`, …). */
+interface Found {
+  name: string;
+  node: Node;
+  captures: QueryCapture[];
+}
+
+/** The child a pattern captured under `name`, if the node has one. */
+function part(found: Found, name: string): Node | undefined {
+  for (const capture of found.captures) if (capture.name === name) return capture.node;
+  return undefined;
+}
+
+/** The matches of one file, grouped by the pass that reads them, each group in document order. */
+type MatchGroups = Record<'containers' | 'imports' | 'assignments' | 'withs' | 'callsAndExits' | 'compares' | 'discarded', Found[]>;
+
+const GROUP_OF_CAPTURE: Record<string, keyof MatchGroups> = {
+  def: 'containers', class: 'containers', for: 'containers', while: 'containers', comprehension: 'containers',
+  import: 'imports', import_from: 'imports',
+  assign: 'assignments', augassign: 'assignments',
+  with: 'withs',
+  call: 'callsAndExits', exit: 'callsAndExits',
+  compare: 'compares',
+  discarded: 'discarded',
+};
+
+/**
+ * Matches come in the order they complete: a pattern with children completes at its last child, so an
+ * outer call (`a.b(c).d(e)`) can come after the call inside it. Sorting by start (stable) restores
+ * document order, outer before inner, except among calls that start together: those are ordered by
+ * their ends (outermost first) where the model reads them.
+ */
+function groupMatches(matches: QueryMatch[]): MatchGroups {
+  const groups: MatchGroups = { containers: [], imports: [], assignments: [], withs: [], callsAndExits: [], compares: [], discarded: [] };
+  for (const { captures } of matches) {
+    for (const { name, node } of captures) {
+      const group = GROUP_OF_CAPTURE[name];
+      if (!group) continue;
+      groups[group].push({ name, node, captures });
+      break;
+    }
+  }
+  for (const found of Object.values(groups)) found.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  return groups;
+}
+
+/** Where each line starts: a node's end position follows from its end index (reading `endPosition` crosses into WASM). */
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/**
+ * The span of a node whose end index is known. Tree-sitter counts rows at `\n` and columns in UTF-16 code
+ * units for JavaScript strings, so the end row is the last line starting at or before the end index.
+ */
+function spanAt(node: Node, end: number, lineStarts: number[]): Span {
+  const { row, column } = node.startPosition;
+  let lo = row;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (lineStarts[mid]! <= end) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: row + 1, column: column + 1, endLine: lo + 1, endColumn: end - lineStarts[lo]! + 1, start: node.startIndex, end };
+}
+
+/** The text of a child captured with a match, or undefined when it has none. */
+function partText(found: Found, name: string, source: Source): string | undefined {
+  const child = part(found, name);
+  return child ? textOf(source, child) : undefined;
+}
+
+/** Calls (and exits) with their ranges, in document order: calls starting together, outermost first. */
+function callsInDocumentOrder(found: Found[]): { found: Found; start: number; end: number }[] {
+  const ranged = found.map((f) => ({ found: f, start: f.node.startIndex, end: f.node.endIndex }));
+  return ranged.sort((a, b) => a.start - b.start || b.end - a.end);
+}
+
+/** The text of a node's field child, or undefined when it has none. */
+function fieldText(node: Node, field: FieldName, source: Source): string | undefined {
+  const child = fieldChild(node, field);
+  return child ? textOf(source, child) : undefined;
+}
+
+/** The type tracked for a variable bound to a constructor's result (`s = requests.Session()` → `requests.Session`). */
+function trackedType(constructor: string): string {
+  return constructor === 'open' || constructor === 'io.open' || constructor === 'codecs.open' ? 'file' : constructor;
 }
 
 /** Constructors whose result we track by variable, so `s.get(...)` knows `s` is a `requests.Session`. */
-function typeOfValue(value: Node, scope: Scope): string | undefined {
-  if (value.type !== 'call') return undefined;
-  const fn = value.childForFieldName('function');
-  const dotted = fn ? dottedText(fn) : undefined;
-  if (!dotted) return undefined;
-  const qualified = scope.qualify(dotted);
-  if (qualified === 'open' || qualified === 'io.open' || qualified === 'codecs.open') return 'file';
-  return qualified;
+function typeOfValue(value: Node, scope: Scope, source: Source, type = value.type): string | undefined {
+  if (type !== 'call') return undefined;
+  const fn = fieldChild(value, 'function');
+  const dotted = fn ? dottedText(fn, source) : undefined;
+  return dotted ? trackedType(scope.qualify(dotted)) : undefined;
 }
 
 const NOQA = /#\s*noqa(?::\s*([A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?/i;
@@ -60,9 +147,9 @@ function noqaLines(source: string[]): Map<number, Set<string> | undefined> {
   return result;
 }
 
-function isMainGuard(node: Node): boolean {
+function isMainGuard(node: Node, source: Source): boolean {
   if (node.type !== 'if_statement') return false;
-  const condition = node.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? '';
+  const condition = fieldText(node, 'condition', source)?.replace(/\s+/g, '') ?? '';
   return /^__name__==['"]__main__['"]$/.test(condition) || /^['"]__main__['"]==__name__$/.test(condition);
 }
 
@@ -81,43 +168,123 @@ function isUnboundedCondition(condition: string): boolean {
   return /^(self\.|cls\.)?_?(running|alive|active|keep_running|keep_going|run|is_running|should_run)$/i.test(text);
 }
 
+/** A def, class or loop capture as a container, its ranges read once. */
+function containerOf(name: string, node: Node, loopCount: number): Container | undefined {
+  const start = node.startIndex;
+  if (name === 'def' || name === 'class') {
+    const end = node.endIndex;
+    return { kind: name, node, regionStart: start, regionEnd: end, id: node.id, start, end, iterableStart: 0, iterableEnd: 0, parent: -1 };
+  }
+  if (name !== 'for' && name !== 'while' && name !== 'comprehension') return undefined;
+  let iterable: Node | undefined;
+  if (name === 'for') iterable = fieldChild(node, 'right') ?? undefined;
+  if (name === 'comprehension') {
+    const clause = node.namedChildren.find((child) => child?.type === 'for_in_clause');
+    iterable = (clause && fieldChild(clause, 'right')) ?? undefined;
+  }
+  const body = name === 'for' ? fieldChild(node, 'body') : null;
+  const end = node.endIndex;
+  return {
+    kind: 'loop', node, iterable, id: loopCount, loopKind: name,
+    regionStart: body ? body.startIndex : start,
+    regionEnd: end, start, end,
+    iterableStart: iterable ? iterable.startIndex : 0, iterableEnd: iterable ? iterable.endIndex : 0, parent: -1,
+  };
+}
+
+/**
+ * Values by scope and name (scope: '' for the module, a function id, or `class:<qualname>`). Nested maps:
+ * a lookup builds no `${scope}|${name}` key string, and lookups run for every name the model resolves.
+ */
+class ScopedNames<V> {
+  private readonly scopes = new Map<string, Map<string, V>>();
+
+  get(scope: string, name: string): V | undefined {
+    return this.scopes.get(scope)?.get(name);
+  }
+
+  has(scope: string, name: string): boolean {
+    return this.scopes.get(scope)?.has(name) ?? false;
+  }
+
+  set(scope: string, name: string, value: V): void {
+    let names = this.scopes.get(scope);
+    if (!names) this.scopes.set(scope, (names = new Map()));
+    names.set(name, value);
+  }
+}
+
+/** Call ids by range, for with items: the first call with each range. */
+class CallsByRange {
+  private readonly byStart = new Map<number, Map<number, number>>();
+
+  addFirst(start: number, end: number, id: number): void {
+    let byEnd = this.byStart.get(start);
+    if (!byEnd) this.byStart.set(start, (byEnd = new Map()));
+    if (!byEnd.has(end)) byEnd.set(end, id);
+  }
+
+  get(start: number, end: number): number | undefined {
+    return this.byStart.get(start)?.get(end);
+  }
+}
+
+/** One `with` item: read once, used when binding aliases and again when recording the with. */
+interface WithItemFacts {
+  text: string;
+  /** The context manager expression (the `as_pattern`'s first child, or the value itself), and its type. */
+  manager: Node | null | undefined;
+  managerType?: string;
+  isAsPattern: boolean;
+  /** The `alias` field of an `as_pattern`. */
+  alias?: string;
+  /** The alias as the binding pass reads it: the field, else the pattern's second child. */
+  boundName?: string;
+}
+
+function withItemFacts(node: Node, source: Source): WithItemFacts[] {
+  const clause = node.namedChildren.find((child) => child?.type === 'with_clause');
+  const facts: WithItemFacts[] = [];
+  for (const item of clause?.namedChildren ?? []) {
+    if (item?.type !== 'with_item') continue;
+    const value = fieldChild(item, 'value');
+    const text = textOf(source, item);
+    const valueType = value?.type;
+    if (valueType !== 'as_pattern') {
+      facts.push({ text, manager: value, managerType: valueType, isAsPattern: false });
+      continue;
+    }
+    const children = value!.namedChildren;
+    const manager = children[0];
+    const alias = fieldText(value!, 'alias', source);
+    const second = children[1];
+    facts.push({ text, manager, managerType: manager?.type, isAsPattern: true, alias, boundName: alias ?? (second ? textOf(source, second) : undefined) });
+  }
+  return facts;
+}
+
 export function buildFileModel(path: string, module: string, isPackage: boolean, text: string, tree: Tree, parser: PythonParser): FileModel {
   const root = tree.rootNode;
   const source = text.split(/\r?\n/);
+  const lineStarts = lineStartsOf(text);
+  const src: Source = { text, wellFormed: !root.hasError };
   const model: FileModel = {
-    path, module, lines: source.length, parseError: root.hasError,
+    path, module, lines: source.length, parseError: !src.wellFormed,
     imports: new Map(), constants: new Map(), functions: new Map(), classes: new Map(),
     calls: [], loops: [], withs: [], assignments: [], noqa: noqaLines(source), source,
   };
-  for (const child of root.namedChildren) if (child && isMainGuard(child)) model.mainGuard = spanOf(child);
+  for (const child of root.namedChildren) if (child && isMainGuard(child, src)) model.mainGuard = spanAt(child, child.endIndex, lineStarts);
 
-  const captures = parser.query.captures(root);
+  const matched = groupMatches(parser.query.matches(root));
 
-  // ---- Containment: which def / class / loops enclose each node (a sweep over captures sorted by start).
+  // ---- Containment: which def / class / loops enclose each node (a sweep over containers sorted by start).
   const containers: Container[] = [];
   let loopCounter = 0;
-  const qualnames = new Map<number, string>(); // def/class node id → qualname
-  for (const { name, node } of captures) {
-    if (name === 'def' || name === 'class') {
-      const end = node.endIndex;
-      containers.push({ kind: name, node, regionStart: node.startIndex, regionEnd: end, id: node.id, start: node.startIndex, end, iterableStart: 0, iterableEnd: 0, parent: -1 });
-    }
-    else if (name === 'for' || name === 'while' || name === 'comprehension') {
-      let iterable: Node | undefined;
-      if (name === 'for') iterable = node.childForFieldName('right') ?? undefined;
-      if (name === 'comprehension') {
-        const clause = node.namedChildren.find((child) => child?.type === 'for_in_clause');
-        iterable = clause?.childForFieldName('right') ?? undefined;
-      }
-      const body = name === 'for' ? node.childForFieldName('body') : null;
-      const end = node.endIndex;
-      containers.push({
-        kind: 'loop', node, iterable, id: loopCounter++,
-        regionStart: body ? body.startIndex : node.startIndex,
-        regionEnd: end, start: node.startIndex, end,
-        iterableStart: iterable ? iterable.startIndex : 0, iterableEnd: iterable ? iterable.endIndex : 0, parent: -1,
-      });
-    }
+  for (const { name, node } of matched.containers) {
+    const container = containerOf(name, node, loopCounter);
+    if (!container) continue;
+    if (container.kind === 'loop') loopCounter++;
+    containers.push(container);
   }
   containers.sort((a, b) => a.start - b.start || b.end - a.end);
   // Syntax nodes nest, so the containers form a tree: link each to its innermost encloser with one stack sweep.
@@ -173,17 +340,17 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   // Qualified names of defs and classes, outermost first so parents are named before children.
   for (const c of containers) {
     if (c.kind === 'loop') continue;
-    const name = c.node.childForFieldName('name')?.text ?? '?';
+    c.name = fieldText(c.node, 'name', src) ?? '?';
     const parents = enclosing(c.start, c.end).filter((p) => p.kind !== 'loop');
     const parent = parents[parents.length - 1];
-    qualnames.set(c.node.id, parent ? `${qualnames.get(parent.node.id)}.${name}` : name);
+    c.qualname = parent ? `${parent.qualname}.${c.name}` : c.name;
   }
   const functionIds = new Map<Container, string>(); // one id string per def, built once
   const functionIdOf = (def: Container | undefined) => {
     if (!def) return undefined;
     let id = functionIds.get(def);
     if (id === undefined) {
-      id = `${module}:${qualnames.get(def.node.id)}`;
+      id = `${module}:${def.qualname}`;
       functionIds.set(def, id);
     }
     return id;
@@ -192,35 +359,41 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   // ---- Pass 1: imports, definitions, constants and tracked object types.
   const localDefinitions = new Set<string>();
   for (const c of containers) {
-    if (c.kind !== 'loop' && !qualnames.get(c.node.id)!.includes('.')) localDefinitions.add(qualnames.get(c.node.id)!);
+    if (c.kind !== 'loop' && !c.qualname!.includes('.')) localDefinitions.add(c.qualname!);
   }
   const imports = model.imports;
-  const objectTypes = new Map<string, string>(); // `${scopeKey}|${name}` → type
+  const objectTypes = new ScopedNames<string>(); // the type of a name bound to a constructor's result
   const classAttributes = new Map<string, Map<string, Expr>>(); // class qualname → attributes
   let currentScopeKey = '';
   let currentClass: string | undefined;
-  const localConstants = new Map<string, Expr>(); // `${functionId}|${name}` → value, for simple locals
+  let currentClassScope = ''; // `class:${currentClass}`, built when the class changes
+  const localConstants = new ScopedNames<Expr>(); // simple locals, and `self.x` set in methods
 
+  /** `head.rest` resolved through tracked types, imports and local definitions (string work only: it runs per name). */
   function qualify(dotted: string): string {
-    const [head, ...rest] = dotted.split('.');
+    const dot = dotted.indexOf('.');
+    const head = dot === -1 ? dotted : dotted.slice(0, dot);
     if (!head) return dotted;
-    if ((head === 'self' || head === 'cls') && currentClass && rest.length >= 1) {
-      const typed = objectTypes.get(`class:${currentClass}|self.${rest[0]}`);
-      if (typed) return [typed, ...rest.slice(1)].join('.');
-      if (rest.length === 1 && model.functions.has(`${module}:${currentClass}.${rest[0]}`)) return `${module}.${currentClass}.${rest[0]}`;
+    const rest = dot === -1 ? '' : dotted.slice(dot); // with its leading dot
+    if ((head === 'self' || head === 'cls') && currentClass && dot !== -1) {
+      const secondDot = dotted.indexOf('.', dot + 1);
+      const attribute = secondDot === -1 ? dotted.slice(dot + 1) : dotted.slice(dot + 1, secondDot);
+      const typed = objectTypes.get(currentClassScope, `self.${attribute}`);
+      if (typed) return secondDot === -1 ? typed : typed + dotted.slice(secondDot);
+      if (secondDot === -1 && model.functions.has(`${module}:${currentClass}.${attribute}`)) return `${module}.${currentClass}.${attribute}`;
       return dotted;
     }
-    const typed = objectTypes.get(`${currentScopeKey}|${head}`) ?? objectTypes.get(`|${head}`);
-    if (typed) return [typed, ...rest].join('.');
+    const typed = objectTypes.get(currentScopeKey, head) ?? objectTypes.get('', head);
+    if (typed) return typed + rest;
     const binding = imports.get(head);
-    if (binding) return [binding.target, ...rest].join('.');
-    if (localDefinitions.has(head)) return [`${module}.${head}`, ...rest].join('.');
+    if (binding) return binding.target + rest;
+    if (localDefinitions.has(head)) return `${module}.${head}${rest}`;
     return dotted;
   }
   function lookup(name: string): Expr | undefined {
     if ((name.startsWith('self.') || name.startsWith('cls.')) && currentClass) {
       const attribute = name.slice(name.indexOf('.') + 1);
-      return classAttributes.get(currentClass)?.get(attribute) ?? localConstants.get(`class:${currentClass}|self.${attribute}`);
+      return classAttributes.get(currentClass)?.get(attribute) ?? localConstants.get(currentClassScope, `self.${attribute}`);
     }
     const dot = name.indexOf('.');
     if (dot > 0) {
@@ -228,92 +401,100 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
       if (classAttributes.has(owner)) return classAttributes.get(owner)!.get(name.slice(dot + 1));
       return undefined;
     }
-    return localConstants.get(`${currentScopeKey}|${name}`) ?? model.constants.get(name);
+    return localConstants.get(currentScopeKey, name) ?? model.constants.get(name);
   }
   function isInstance(dotted: string): boolean {
-    if ((dotted.startsWith('self.') || dotted.startsWith('cls.')) && currentClass) return /^(self|cls)\.\w+$/.test(dotted) && objectTypes.has(`class:${currentClass}|self.${dotted.slice(dotted.indexOf('.') + 1)}`);
-    return /^\w+$/.test(dotted) && (objectTypes.has(`${currentScopeKey}|${dotted}`) || objectTypes.has(`|${dotted}`));
+    if ((dotted.startsWith('self.') || dotted.startsWith('cls.')) && currentClass) return /^(self|cls)\.\w+$/.test(dotted) && objectTypes.has(currentClassScope, `self.${dotted.slice(dotted.indexOf('.') + 1)}`);
+    return /^\w+$/.test(dotted) && (objectTypes.has(currentScopeKey, dotted) || objectTypes.has('', dotted));
   }
-  const scope: Scope = { qualify, lookup, isInstance };
+  // Each call's callee, read once: the call-site pass and every evaluation of a nested call use it.
+  const calleeByCall = new Map<number, CalleeFacts>();
+  for (const found of matched.callsAndExits) {
+    const fn = found.name === 'call' ? part(found, 'call.function') : undefined;
+    if (fn) calleeByCall.set(found.node.id, calleeOf(fn, src));
+  }
+  const scope: Scope = { qualify, lookup, isInstance, calleeFacts: (call) => calleeByCall.get(call.id) };
   const classOfDef = new Map<Container, string | undefined>(); // a def's class (`self`'s), found once per def
   function enterScope(chain: Container[]): void {
     const def = innermostDef(chain);
     currentScopeKey = functionIdOf(def) ?? '';
     if (def) {
-      if (!classOfDef.has(def)) {
-        const cls = innermostClass(enclosing(def.start, def.end));
-        classOfDef.set(def, cls ? qualnames.get(cls.node.id) : undefined);
-      }
-      currentClass = classOfDef.get(def);
+      if (!classOfDef.has(def)) classOfDef.set(def, innermostClass(enclosing(def.start, def.end))?.qualname);
+      setCurrentClass(classOfDef.get(def));
     } else {
-      const cls = innermostClass(chain);
-      currentClass = cls ? qualnames.get(cls.node.id) : undefined;
+      setCurrentClass(innermostClass(chain)?.qualname);
     }
   }
+  function setCurrentClass(qualname: string | undefined): void {
+    if (qualname !== currentClass) currentClassScope = `class:${qualname}`;
+    currentClass = qualname;
+  }
 
-  for (const { name, node } of captures) {
+  for (const { name, node } of matched.imports) {
+    const line = node.startPosition.row + 1;
     if (name === 'import') {
       for (const child of node.namedChildren) {
         if (!child) continue;
-        if (child.type === 'dotted_name') {
-          const head = child.text.split('.')[0]!;
-          imports.set(head, { local: head, target: head, line: node.startPosition.row + 1 });
-        } else if (child.type === 'aliased_import') {
-          const target = child.childForFieldName('name')?.text;
-          const alias = child.childForFieldName('alias')?.text;
-          if (target && alias) imports.set(alias, { local: alias, target, line: node.startPosition.row + 1 });
+        const type = child.type;
+        if (type === 'dotted_name') {
+          const head = textOf(src, child).split('.')[0]!;
+          imports.set(head, { local: head, target: head, line });
+        } else if (type === 'aliased_import') {
+          const target = fieldText(child, 'name', src);
+          const alias = fieldText(child, 'alias', src);
+          if (target && alias) imports.set(alias, { local: alias, target, line });
         }
       }
-    } else if (name === 'import_from') {
-      const moduleNode = node.childForFieldName('module_name');
-      if (!moduleNode) continue;
-      let from = moduleNode.text;
-      if (moduleNode.type === 'relative_import') {
-        const dots = /^\.+/.exec(from)?.[0].length ?? 0;
-        from = resolveRelative(module, isPackage, dots, from.slice(dots));
+      continue;
+    }
+    const moduleNode = fieldChild(node, 'module_name');
+    if (!moduleNode) continue;
+    let from = textOf(src, moduleNode);
+    if (moduleNode.type === 'relative_import') {
+      const dots = /^\.+/.exec(from)?.[0].length ?? 0;
+      from = resolveRelative(module, isPackage, dots, from.slice(dots));
+    }
+    for (const child of node.childrenForFieldName('name')) {
+      if (!child) continue;
+      let binding: ImportBinding;
+      if (child.type === 'aliased_import') {
+        binding = { local: fieldText(child, 'alias', src) ?? '', target: `${from}.${fieldText(child, 'name', src)}`, line };
+      } else {
+        const imported = textOf(src, child);
+        binding = { local: imported, target: `${from}.${imported}`, line };
       }
-      for (const child of node.childrenForFieldName('name')) {
-        if (!child) continue;
-        const binding: ImportBinding = child.type === 'aliased_import'
-          ? { local: child.childForFieldName('alias')?.text ?? '', target: `${from}.${child.childForFieldName('name')?.text}`, line: node.startPosition.row + 1 }
-          : { local: child.text, target: `${from}.${child.text}`, line: node.startPosition.row + 1 };
-        if (binding.local) imports.set(binding.local, binding);
-      }
+      if (binding.local) imports.set(binding.local, binding);
     }
   }
 
   for (const c of containers) {
     if (c.kind === 'loop') continue;
-    const qualname = qualnames.get(c.node.id)!;
+    const qualname = c.qualname!;
     const chain = enclosing(c.start, c.end);
     if (c.kind === 'class') {
       enterScope(chain);
-      const bases = (c.node.childForFieldName('superclasses')?.namedChildren ?? [])
-        .flatMap((base) => (base && base.type !== 'keyword_argument' ? [qualify(dottedText(base) ?? base.text)] : []));
-      const info: ClassInfo = { name: c.node.childForFieldName('name')?.text ?? '?', qualname, span: spanOf(c.node), bases, attributes: new Map(), methods: [] };
+      const bases: string[] = [];
+      for (const base of fieldChild(c.node, 'superclasses')?.namedChildren ?? []) {
+        if (!base) continue;
+        const type = base.type;
+        if (type !== 'keyword_argument') bases.push(qualify(dottedText(base, src, type) ?? textOf(src, base)));
+      }
+      const info: ClassInfo = { name: c.name!, qualname, span: spanAt(c.node, c.end, lineStarts), bases, attributes: new Map(), methods: [] };
       model.classes.set(qualname, info);
       classAttributes.set(qualname, info.attributes);
       continue;
     }
-    const params = (c.node.childForFieldName('parameters')?.namedChildren ?? []).flatMap((p) => {
-      if (!p) return [];
-      const id = p.type === 'identifier' ? p : p.childForFieldName('name') ?? p.namedChildren.find((x) => x?.type === 'identifier');
-      return id ? [id.text] : [];
-    });
-    const paramAnnotations: Record<string, string> = {};
-    for (const p of c.node.childForFieldName('parameters')?.namedChildren ?? []) {
-      if (!p || (p.type !== 'typed_parameter' && p.type !== 'typed_default_parameter')) continue;
-      const id = p.childForFieldName('name') ?? p.namedChildren.find((x) => x?.type === 'identifier');
-      const annotation = p.childForFieldName('type')?.text;
-      if (id && annotation) paramAnnotations[id.text] = annotation;
+    const { params, paramAnnotations } = parametersOf(c.node, src);
+    const decorated = c.node.parent;
+    const decorators: string[] = [];
+    if (decorated?.type === 'decorated_definition') {
+      for (const d of decorated.namedChildren) if (d?.type === 'decorator') decorators.push(textOf(src, d).replace(/^@\s*/, ''));
     }
-    const decorated = c.node.parent?.type === 'decorated_definition' ? c.node.parent : undefined;
-    const decorators = decorated ? decorated.namedChildren.filter((d) => d?.type === 'decorator').map((d) => d!.text.replace(/^@\s*/, '')) : [];
     const cls = innermostClass(chain);
     const fn: FunctionInfo = {
-      id: `${module}:${qualname}`, name: c.node.childForFieldName('name')?.text ?? '?', qualname,
-      className: cls ? qualnames.get(cls.node.id) : undefined, span: spanOf(c.node), params, decorators,
-      isAsync: c.node.text.startsWith('async'), callIds: [], callees: new Set(),
+      id: `${module}:${qualname}`, name: c.name!, qualname,
+      className: cls?.qualname, span: spanAt(c.node, c.end, lineStarts), params, decorators,
+      isAsync: text.slice(c.start, c.end).startsWith('async'), callIds: [], callees: new Set(),
     };
     if (Object.keys(paramAnnotations).length > 0) fn.paramAnnotations = paramAnnotations;
     model.functions.set(fn.id, fn);
@@ -321,177 +502,217 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   }
 
   // An assignment under an `if` (a clamp, an override) does not replace an earlier unconditional value.
-  const underIf = (n: typeof captures[number]['node']): boolean => {
-    for (let p = n.parent; p && p.type !== 'function_definition' && p.type !== 'class_definition'; p = p.parent) {
-      if (p.type === 'if_statement' || p.type === 'elif_clause' || p.type === 'else_clause') return true;
+  const underIf = (n: Node): boolean => {
+    for (let p = n.parent; p; p = p.parent) {
+      const type = p.type;
+      if (type === 'function_definition' || type === 'class_definition') return false;
+      if (type === 'if_statement' || type === 'elif_clause' || type === 'else_clause') return true;
     }
     return false;
   };
+  // What a call's parent says about it, gathered from the passes that hold the parents (each `parent`
+  // read crosses into WASM and walks down from the root). Trusted only in a tree without errors.
+  const assignedCalls = new Map<number, string>(); // call node id → the target it is assigned to
+  const withManagerCalls = new Set<number>(); // call node ids that are a with item's context manager
+  const discardedCalls = new Set(matched.discarded.map(({ node }) => node.id));
   // Assignments: module constants, class attributes, local constants, and object types.
-  for (const { name, node } of captures) {
-    if (name !== 'assign' && name !== 'augassign') continue;
-    const left = node.childForFieldName('left');
-    const right = node.childForFieldName('right');
+  for (const found of matched.assignments) {
+    const { name, node } = found;
+    const left = part(found, 'assign.left'); // left and right: the pattern requires both
+    const right = part(found, 'assign.right');
     if (!left || !right) continue;
-    const chain = enclosing(node.startIndex, node.endIndex);
+    const start = node.startIndex;
+    const end = node.endIndex;
+    const chain = enclosing(start, end);
     enterScope(chain);
-    const target = left.text;
+    const target = textOf(src, left);
     const def = innermostDef(chain);
     const cls = innermostClass(chain);
-    const value = evaluate(right, scope);
+    const rightType = right.type;
+    const value = evaluate(right, scope, src, 0, rightType);
     const assignment: AssignmentInfo = {
-      span: spanOf(node), target, value, functionId: functionIdOf(def),
-      loopIds: loopsAround(chain, node.startIndex, node.endIndex),
-      augmented: name === 'augassign' ? node.childForFieldName('operator')?.text : undefined,
+      span: spanAt(node, end, lineStarts), target, value, functionId: functionIdOf(def),
+      loopIds: loopsAround(chain, start, end),
+      augmented: name === 'augassign' ? partText(found, 'assign.operator', src) : undefined,
     };
-    const annotation = name === 'assign' ? node.childForFieldName('type')?.text : undefined;
+    const annotation = name === 'assign' ? partText(found, 'assign.type', src) : undefined;
     if (annotation) assignment.annotation = annotation;
     model.assignments.push(assignment);
     if (name === 'augassign') continue;
-    const type = typeOfValue(right, scope);
+    if (rightType === 'call') assignedCalls.set(right.id, target);
+    // A call's value was just evaluated in this same scope: its resolved name is the constructor.
+    const type = rightType === 'call' && value.qualifiedName ? trackedType(value.qualifiedName) : undefined;
+    const leftIsName = left.type === 'identifier';
     if (!def && !cls) {
-      if (left.type === 'identifier') {
+      if (leftIsName) {
         if (!model.constants.has(target) || (assignment.loopIds.length === 0 && !underIf(node))) model.constants.set(target, value);
-        if (type) objectTypes.set(`|${target}`, type);
+        if (type) objectTypes.set('', target, type);
       }
-    } else if (!def && cls && left.type === 'identifier') {
-      classAttributes.get(qualnames.get(cls.node.id)!)?.set(target, value);
+    } else if (!def && cls && leftIsName) {
+      classAttributes.get(cls.qualname!)?.set(target, value);
     } else if (def) {
       const fnId = functionIdOf(def)!;
       if (/^(self|cls)\.\w+$/.test(target) && currentClass) {
-        const key = `class:${currentClass}|${target.replace(/^cls\./, 'self.')}`;
-        if (type) objectTypes.set(key, type);
-        if (value.value.kind !== 'unknown' && !localConstants.has(key)) localConstants.set(key, value);
-      } else if (left.type === 'identifier') {
-        if (type) objectTypes.set(`${fnId}|${target}`, type);
-        if (value.value.kind !== 'unknown' && assignment.loopIds.length === 0 && !(underIf(node) && localConstants.has(`${fnId}|${target}`))) localConstants.set(`${fnId}|${target}`, value);
+        const attribute = target.replace(/^cls\./, 'self.');
+        if (type) objectTypes.set(currentClassScope, attribute, type);
+        if (value.value.kind !== 'unknown' && !localConstants.has(currentClassScope, attribute)) localConstants.set(currentClassScope, attribute, value);
+      } else if (leftIsName) {
+        if (type) objectTypes.set(fnId, target, type);
+        if (value.value.kind !== 'unknown' && assignment.loopIds.length === 0 && !(underIf(node) && localConstants.has(fnId, target))) localConstants.set(fnId, target, value);
       }
     }
   }
   // `with open(p) as f` / `with requests.Session() as s` bind typed names too.
-  for (const { name, node } of captures) {
-    if (name !== 'with') continue;
-    const chain = enclosing(node.startIndex, node.endIndex);
+  const withFacts = matched.withs.map(({ node }) => {
+    const end = node.endIndex;
+    const chain = enclosing(node.startIndex, end);
+    const items = withItemFacts(node, src);
     enterScope(chain);
-    for (const item of withItems(node)) {
-      const value = item.childForFieldName('value');
-      if (value?.type !== 'as_pattern') continue;
-      const call = value.namedChildren[0];
-      const alias = value.childForFieldName('alias')?.text ?? value.namedChildren[1]?.text;
-      const type = call ? typeOfValue(call, scope) : undefined;
-      if (type && alias) objectTypes.set(`${currentScopeKey}|${alias}`, type);
+    for (const item of items) {
+      if (item.manager && item.managerType === 'call') withManagerCalls.add(item.manager.id);
+      if (!item.isAsPattern) continue;
+      const type = item.manager ? typeOfValue(item.manager, scope, src, item.managerType) : undefined;
+      if (type && item.boundName) objectTypes.set(currentScopeKey, item.boundName, type);
     }
-  }
+    return { node, end, chain, items };
+  });
 
   // ---- Pass 2: loops, calls and withs.
   const loopById = new Map<number, LoopInfo>();
-  const callByRange = new Map<string, number>(); // `start:end` → the first call with that range (with items)
+  const callByRange = new CallsByRange();
   for (const c of containers) {
     if (c.kind !== 'loop') continue;
     const chain = enclosing(c.start, c.end);
     const def = innermostDef(chain);
-    const kind = c.node.type === 'for_statement' ? 'for' : c.node.type === 'while_statement' ? 'while' : 'comprehension';
-    const condition = kind === 'while' ? c.node.childForFieldName('condition')?.text : undefined;
+    const kind = c.loopKind!;
+    const condition = kind === 'while' ? fieldText(c.node, 'condition', src) : undefined;
     const loop: LoopInfo = {
-      id: c.id as number, kind, span: spanOf(c.node), unbounded: condition !== undefined && isUnboundedCondition(condition),
-      conditionText: condition, iterableText: c.iterable?.text, targetText: kind === 'for' ? c.node.childForFieldName('left')?.text : undefined,
+      id: c.id as number, kind, span: spanAt(c.node, c.end, lineStarts), unbounded: condition !== undefined && isUnboundedCondition(condition),
+      conditionText: condition, iterableText: c.iterable ? text.slice(c.iterableStart, c.iterableEnd) : undefined,
+      targetText: kind === 'for' ? fieldText(c.node, 'left', src) : undefined,
       functionId: functionIdOf(def), parentLoopId: loopsAround(chain, c.start, c.end)[0], callIds: [], hasBreakOrReturn: false,
     };
     model.loops.push(loop);
     loopById.set(loop.id, loop);
   }
-  for (const { name, node } of captures) {
-    if (name === 'exit') {
-      const chain = enclosing(node.startIndex, node.endIndex);
-      const innermost = loopsAround(chain, node.startIndex, node.endIndex)[0];
+  for (const { found, start, end } of callsInDocumentOrder(matched.callsAndExits)) {
+    const node = found.node;
+    if (found.name === 'exit') {
+      const innermost = loopsAround(enclosing(start, end), start, end)[0];
       if (innermost !== undefined) loopById.get(innermost)!.hasBreakOrReturn = true;
       continue;
     }
-    if (name !== 'call') continue;
-    const fnNode = node.childForFieldName('function');
-    if (!fnNode) continue;
-    const nodeEnd = node.endIndex;
-    const chain = enclosing(node.startIndex, nodeEnd);
+    const callee = calleeByCall.get(node.id);
+    if (!callee) continue; // no function: not a call site
+    const chain = enclosing(start, end);
     enterScope(chain);
     const def = innermostDef(chain);
-    const dotted = dottedText(fnNode); // read once: each node property read crosses into WASM
-    const fnType = fnNode.type;
-    const calleeText = dotted ?? fnNode.text;
+    const calleeText = callee.dotted ?? textOf(src, part(found, 'call.function')!);
     // Calling an instance (`s = S(); s()`) calls its class's `__call__`.
-    const instanceType = fnType === 'identifier' ? objectTypes.get(`${currentScopeKey}|${calleeText}`) ?? objectTypes.get(`|${calleeText}`) : undefined;
-    const callee = instanceType ? `${instanceType}.__call__` : dotted ? qualify(calleeText) : calleeText;
-    const args: Argument[] = [];
-    for (const arg of node.childForFieldName('arguments')?.namedChildren ?? []) {
-      if (!arg || arg.type === 'comment') continue;
-      if (arg.type === 'keyword_argument') {
-        const valueNode = arg.childForFieldName('value');
-        if (valueNode) args.push({ name: arg.childForFieldName('name')?.text, expr: evaluate(valueNode, scope) });
-      } else {
-        args.push({ expr: evaluate(arg, scope) });
-      }
-    }
-    const parent = node.parent;
-    let receiver: string | undefined;
-    let method: string | undefined;
-    let objectNode: Node | null = null;
-    if (fnType === 'attribute') {
-      objectNode = fnNode.childForFieldName('object');
-      receiver = objectNode?.text;
-      method = fnNode.childForFieldName('attribute')?.text;
-    }
-    const loopIds = loopsAround(chain, node.startIndex, nodeEnd);
+    const instanceType = callee.type === 'identifier' ? objectTypes.get(currentScopeKey, calleeText) ?? objectTypes.get('', calleeText) : undefined;
+    const args = argumentsOf(part(found, 'call.arguments'), scope, src);
+    const around = model.parseError ? surroundingsFromParent(node, src) : {
+      inWithItem: withManagerCalls.has(node.id), assignedTo: assignedCalls.get(node.id), resultDiscarded: discardedCalls.has(node.id),
+    };
+    const loopIds = loopsAround(chain, start, end);
+    const { receiver } = callee;
     const site: CallSite = {
-      id: model.calls.length, span: spanOf(node), callee, calleeText, receiver, method,
+      id: model.calls.length, span: spanAt(node, end, lineStarts),
+      callee: instanceType ? `${instanceType}.__call__` : callee.dotted ? qualify(calleeText) : calleeText,
+      calleeText, receiver, method: callee.method,
       // A dotted callee has a dotted receiver; otherwise the receiver itself is asked.
-      receiverType: receiver && (dotted !== undefined || dottedText(objectNode!)) ? qualify(receiver) : undefined,
+      receiverType: receiver && (callee.dotted !== undefined || callee.receiverDotted) ? qualify(receiver) : undefined,
       args, functionId: functionIdOf(def), loopIds,
-      inWithItem: parent?.type === 'with_item' || (parent?.type === 'as_pattern' && parent.parent?.type === 'with_item'),
-      assignedTo: parent?.type === 'assignment' ? parent.childForFieldName('left')?.text : undefined,
-      resultDiscarded: parent?.type === 'expression_statement',
+      inWithItem: around.inWithItem, assignedTo: around.assignedTo, resultDiscarded: around.resultDiscarded,
       isLoopIterable: iterableIds.has(node.id),
       context: 'startup',
     };
     if (site.receiverType === receiver) site.receiverType = undefined;
     model.calls.push(site);
-    const rangeKey = `${site.span.start}:${site.span.end}`;
-    if (!callByRange.has(rangeKey)) callByRange.set(rangeKey, site.id);
+    callByRange.addFirst(start, end, site.id);
     if (site.functionId) model.functions.get(site.functionId)?.callIds.push(site.id);
     if (loopIds[0] !== undefined) loopById.get(loopIds[0])!.callIds.push(site.id);
   }
-  // Membership tests (`x in y`): comparisons come with the query's captures, in document order.
+  // Membership tests (`x in y`): comparisons come with the query's matches, in document order.
   const memberships: MembershipInfo[] = [];
-  for (const { name, node } of captures) {
-    if (name !== 'compare') continue;
+  for (const { node } of matched.compares) {
     const children = node.children.filter((child): child is Node => child !== null);
+    let end: number | undefined;
     for (let i = 1; i + 1 < children.length; i += 2) {
       const op = children[i]!.type;
       if (op !== 'in' && op !== 'not in') continue;
-      const chain = enclosing(node.startIndex, node.endIndex);
+      const start = node.startIndex;
+      end ??= node.endIndex;
+      const chain = enclosing(start, end);
       enterScope(chain);
       memberships.push({
-        span: spanOf(node), needle: children[i - 1]!.text, haystack: evaluate(children[i + 1]!, scope), negated: op === 'not in',
-        functionId: functionIdOf(innermostDef(chain)), loopIds: loopsAround(chain, node.startIndex, node.endIndex),
+        span: spanAt(node, end, lineStarts), needle: textOf(src, children[i - 1]!), haystack: evaluate(children[i + 1]!, scope, src), negated: op === 'not in',
+        functionId: functionIdOf(innermostDef(chain)), loopIds: loopsAround(chain, start, end),
       });
     }
   }
   model.memberships = memberships;
-  for (const { name, node } of captures) {
-    if (name !== 'with') continue;
-    const chain = enclosing(node.startIndex, node.endIndex);
-    const info: WithInfo = { span: spanOf(node), items: [], functionId: functionIdOf(innermostDef(chain)) };
-    for (const item of withItems(node)) {
-      const value = item.childForFieldName('value');
-      const callNode = value?.type === 'as_pattern' ? value.namedChildren[0] : value;
-      const alias = value?.type === 'as_pattern' ? value.childForFieldName('alias')?.text : undefined;
-      const callId = callNode?.type === 'call' ? callByRange.get(`${callNode.startIndex}:${callNode.endIndex}`) : undefined;
-      info.items.push({ callId, alias, text: item.text });
+  for (const { node, end, chain, items } of withFacts) {
+    const info: WithInfo = { span: spanAt(node, end, lineStarts), items: [], functionId: functionIdOf(innermostDef(chain)) };
+    for (const item of items) {
+      const manager = item.manager;
+      const callId = manager && item.managerType === 'call' ? callByRange.get(manager.startIndex, manager.endIndex) : undefined;
+      info.items.push({ callId, alias: item.alias, text: item.text });
     }
     model.withs.push(info);
   }
   return model;
 }
 
-function withItems(node: Node): Node[] {
-  const clause = node.namedChildren.find((child) => child?.type === 'with_clause');
-  return (clause?.namedChildren ?? []).filter((child): child is Node => child?.type === 'with_item');
+/** What a call's parent says about it: the context manager of a with, assigned to a name, or thrown away. */
+interface CallSurroundings {
+  inWithItem: boolean;
+  assignedTo?: string;
+  resultDiscarded: boolean;
+}
+
+/** Surroundings read from the call's parent: for trees with errors, where a parent may hold a call anywhere. */
+function surroundingsFromParent(call: Node, source: Source): CallSurroundings {
+  const parent = call.parent;
+  const parentType = parent?.type;
+  return {
+    inWithItem: parentType === 'with_item' || (parentType === 'as_pattern' && parent!.parent?.type === 'with_item'),
+    assignedTo: parentType === 'assignment' ? fieldText(parent!, 'left', source) : undefined,
+    resultDiscarded: parentType === 'expression_statement',
+  };
+}
+
+function argumentsOf(argumentList: Node | undefined, scope: Scope, source: Source): Argument[] {
+  const args: Argument[] = [];
+  for (const arg of argumentList?.namedChildren ?? []) {
+    if (!arg) continue;
+    const type = arg.type;
+    if (type === 'comment') continue;
+    if (type === 'keyword_argument') {
+      const valueNode = fieldChild(arg, 'value');
+      if (!valueNode) continue;
+      const name = fieldChild(arg, 'name'); // an identifier
+      args.push({ name: name ? identifierText(source, name) : undefined, expr: evaluate(valueNode, scope, source) });
+    } else {
+      args.push({ expr: evaluate(arg, scope, source, 0, type) });
+    }
+  }
+  return args;
+}
+
+/** A def's parameter names, and the annotations of the typed ones. */
+function parametersOf(def: Node, source: Source): { params: string[]; paramAnnotations: Record<string, string> } {
+  const params: string[] = [];
+  const paramAnnotations: Record<string, string> = {};
+  for (const p of fieldChild(def, 'parameters')?.namedChildren ?? []) {
+    if (!p) continue;
+    const type = p.type;
+    const id = type === 'identifier' ? p : fieldChild(p, 'name') ?? p.namedChildren.find((x) => x?.type === 'identifier');
+    const name = id ? textOf(source, id) : undefined;
+    if (name !== undefined) params.push(name);
+    if (type !== 'typed_parameter' && type !== 'typed_default_parameter') continue;
+    const annotation = fieldText(p, 'type', source);
+    if (name !== undefined && annotation) paramAnnotations[name] = annotation;
+  }
+  return { params, paramAnnotations };
 }
