@@ -3,6 +3,7 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CycleRate, UnitId } from '../../impact/types.js';
 import type { CallSite, Context, Expr, FileModel, FunctionInfo, LoopInfo, ProjectModel, Span } from '../../model/types.js';
+import { memoPerCall, perFileMap, type CallAnswer } from '../memo.js';
 import { fileOp, isHttpCall, isOpen, isSubprocess, loopById, openMode, positional, keyword } from '../support.js';
 
 export const HEAT: Record<Context, number> = { startup: 0, per_task: 1, loop: 2, poll_loop: 3, handler: 4 };
@@ -293,21 +294,22 @@ export function blockingOp(call: CallSite): BlockingOp | undefined {
 }
 
 /** A project function a call reaches (the linker's resolution, by the same dotted names). */
-export function resolveCallee(project: ProjectModel, file: FileModel, call: CallSite): { file: FileModel; fn: FunctionInfo } | undefined {
-  // Rules ask about the same call sites many times: remember each answer per project (and file).
-  let memo = resolvedCache.get(project);
-  if (!memo) {
-    memo = new WeakMap();
-    resolvedCache.set(project, memo);
-  }
-  const known = memo.get(call);
-  if (known && known.file === file) return known.found;
-  const found = resolveCalleeUncached(project, file, call);
-  memo.set(call, { file, found });
+export const resolveCallee: CallAnswer<{ file: FileModel; fn: FunctionInfo } | undefined> = memoPerCall((project, file, call) => {
+  const callee = call.callee;
+  // `f(x).g(y)…` thousands long: no project function has such a name, and building every prefix is cubic.
+  if (callee.length > 1000 || /[()[\]'"\s]/.test(callee)) return undefined;
+  // `self.method()` also tries the caller's class; any other call's answer depends only on its callee name.
+  const caller = functionInfo(file, call.functionId);
+  const selfMethod = /^(self|cls)\.\w+$/.test(call.calleeText) && caller?.className ? `${caller.className}.${call.calleeText.split('.')[1]}` : undefined;
+  const key = selfMethod === undefined ? callee : `${callee}\0${selfMethod}`;
+  const byName = resolvedNames(project, file);
+  let found = byName.get(key);
+  if (found === undefined && !byName.has(key)) byName.set(key, (found = resolveName(project, file, callee, selfMethod)));
   return found;
-}
+});
 
-const resolvedCache = new WeakMap<ProjectModel, WeakMap<CallSite, { file: FileModel; found: { file: FileModel; fn: FunctionInfo } | undefined }>>();
+/** Answers of `resolveName`, per file: a callee name (`os.path.join`) recurs across a file's calls. */
+const resolvedNames = perFileMap<{ file: FileModel; fn: FunctionInfo } | undefined>();
 
 const headsCache = new WeakMap<ProjectModel, Set<string>>();
 
@@ -325,16 +327,13 @@ function moduleHeads(project: ProjectModel): Set<string> {
   return heads;
 }
 
-function resolveCalleeUncached(project: ProjectModel, file: FileModel, call: CallSite): { file: FileModel; fn: FunctionInfo } | undefined {
-  const caller = functionInfo(file, call.functionId);
+/** The function `callee` names from `file`'s module; `selfMethod` (`Class.method`) for `self.method()` in a method. */
+function resolveName(project: ProjectModel, file: FileModel, callee: string, selfMethod: string | undefined): { file: FileModel; fn: FunctionInfo } | undefined {
   const candidates: string[] = [];
-  const callee = call.callee;
-  // `f(x).g(y)…` thousands long: no project function has such a name, and building every prefix is cubic.
-  if (callee.length > 1000 || /[()[\]'"\s]/.test(callee)) return undefined;
   const dot = callee.lastIndexOf('.');
   if (dot > 0) candidates.push(`${callee.slice(0, dot)}:${callee.slice(dot + 1)}`);
   candidates.push(`${file.module}:${callee}`);
-  if (/^(self|cls)\.\w+$/.test(call.calleeText) && caller?.className) candidates.push(`${file.module}:${caller.className}.${call.calleeText.split('.')[1]}`);
+  if (selfMethod !== undefined) candidates.push(`${file.module}:${selfMethod}`);
   // `pkg.mod.Class.method` → module `pkg.mod`, qualname `Class.method`
   const parts = callee.split('.');
   if (!moduleHeads(project).has(parts[0]!)) {
