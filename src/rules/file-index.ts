@@ -2,7 +2,7 @@
 // calls on a receiver, the source as one string), built once per file and shared by every rule.
 // Why a memo keyed by the model is safe: models are not changed while rules run, and every index
 // keeps the model's own order, so `find`/`some`/`filter` over an index answer as over `file.calls`.
-import type { CallSite, FileModel, LoopInfo } from '../model/types.js';
+import type { AssignmentInfo, CallSite, FileModel, LoopInfo } from '../model/types.js';
 
 interface FileIndex {
   loops?: Map<number, LoopInfo>;
@@ -10,6 +10,7 @@ interface FileIndex {
   callsByInnermostLoop?: Map<number, CallSite[]>;
   callsByLoop?: Map<number, CallSite[]>;
   callsByReceiver?: Map<string, CallSite[]>;
+  assignmentsByTarget?: Map<string, AssignmentInfo[]>;
   text?: string;
 }
 
@@ -21,19 +22,20 @@ function indexOf(file: FileModel): FileIndex {
   return index;
 }
 
-function groupBy<K>(calls: CallSite[], keysOf: (call: CallSite) => Iterable<K>): Map<K, CallSite[]> {
-  const groups = new Map<K, CallSite[]>();
-  for (const call of calls) {
-    for (const key of keysOf(call)) {
+/** Items grouped by key (an item may have several keys, or none), each group in the items' order. */
+export function groupBy<T, K>(items: T[], keysOf: (item: T) => Iterable<K>): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    for (const key of keysOf(item)) {
       const group = groups.get(key);
-      if (group) group.push(call);
-      else groups.set(key, [call]);
+      if (group) group.push(item);
+      else groups.set(key, [item]);
     }
   }
   return groups;
 }
 
-const NONE: readonly CallSite[] = Object.freeze([]);
+const NONE: readonly never[] = Object.freeze([]);
 
 /** The loop with this id (the first one, should ids repeat). */
 export function loopById(file: FileModel, id: number | undefined): LoopInfo | undefined {
@@ -72,6 +74,13 @@ export function callsOnReceiver(file: FileModel, receiver: string): readonly Cal
   const index = indexOf(file);
   index.callsByReceiver ??= groupBy(file.calls, (c) => (c.receiver !== undefined ? [c.receiver] : []));
   return index.callsByReceiver.get(receiver) ?? NONE;
+}
+
+/** Assignments to the target text `target` (`x`, `self.items`), in source order. */
+export function assignmentsTo(file: FileModel, target: string): readonly AssignmentInfo[] {
+  const index = indexOf(file);
+  index.assignmentsByTarget ??= groupBy(file.assignments, (a) => [a.target]);
+  return index.assignmentsByTarget.get(target) ?? NONE;
 }
 
 /** The whole source as one string. */

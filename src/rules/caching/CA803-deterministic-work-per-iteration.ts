@@ -73,6 +73,7 @@ function invariant(file: FileModel, call: CallSite, text: string): boolean {
 }
 
 function workOf(file: FileModel, call: CallSite): Work | undefined {
+  if (call.callee !== 're.compile' && !DNS.test(call.callee) && !PARSERS.test(call.callee)) return undefined;
   // `if host_ip is None: host_ip = socket.gethostbyname(host)`: computed once and kept.
   if (call.assignedTo && /^[\w.]+$/.test(call.assignedTo)) {
     const name = call.assignedTo.replace(/\./g, '\\.');

@@ -1,8 +1,9 @@
 // Read-modify-write of a whole JSON file inside one function (DK402), found once per project:
 // the read may sit in a helper (`_load()` of DATA_FILE) and the write in the caller, or both in helpers.
 import type { CallSite, FileModel, FunctionInfo, ProjectModel } from '../../model/types.js';
+import { groupBy } from '../file-index.js';
 import { argument } from '../support.js';
-import { calledFunction, fileAccesses, helperIo, localText, pathKey, type FileAccess } from './files.js';
+import { calledFunction, fileAccesses, helperIo, localText, pathKey, type FileAccess, type HelperIo } from './files.js';
 
 export interface ReadModifyWrite {
   /** The function that reads, changes and writes. */
@@ -43,22 +44,29 @@ function argKey(file: FileModel, site: CallSite, param: number, paramName: strin
   return { key: pathKey(text), text: arg.expr.text };
 }
 
-function opsOf(project: ProjectModel, file: FileModel, fn: FunctionInfo): Op[] {
+/** Helpers that load or save a file for their callers, and their names (most calls reach none of them). */
+interface Helpers {
+  io: Map<string, HelperIo[]>;
+  names: Set<string>;
+}
+
+function opsOf(project: ProjectModel, file: FileModel, fn: FunctionInfo, accesses: readonly FileAccess[], helpers: Helpers): Op[] {
   const ops: Op[] = [];
-  const direct = fileAccesses(file).filter((a: FileAccess) => a.call.functionId === fn.id && a.kind !== 'append');
-  for (const a of direct) {
+  for (const a of accesses) {
+    if (a.kind === 'append') continue;
     ops.push({
       kind: a.kind as 'read' | 'write', key: a.key, json: a.json, start: a.call.span.start, reportFile: file,
       reportCall: a.loadCall ?? a.call, siteCall: a.call, pathText: a.pathText, atomic: false,
     });
   }
-  const io = helperIo(project);
   for (const id of fn.callIds) {
     const site = file.calls[id]!;
+    // `calledFunction` matches by name: a name no helper has cannot reach one.
+    if (!helpers.names.has(site.callee.slice(site.callee.lastIndexOf('.') + 1))) continue;
     const target = calledFunction(project, file, site);
     if (!target || target === fn.id) continue;
     const helper = project.functionsById.get(target);
-    for (const h of io.get(target) ?? []) {
+    for (const h of helpers.io.get(target) ?? []) {
       let key = h.key;
       let text = h.access.pathText;
       if (key === undefined && h.param !== undefined) {
@@ -86,9 +94,12 @@ export function readModifyWrites(project: ProjectModel): ReadModifyWrite[] {
   const cached = memo.get(project);
   if (cached) return cached;
   const result: ReadModifyWrite[] = [];
+  const io = helperIo(project);
+  const helpers: Helpers = { io, names: new Set([...io.keys()].map((id) => project.functionsById.get(id)?.fn.name ?? '')) };
   for (const file of project.files) {
+    const accessesByFunction = groupBy(fileAccesses(file), (access) => [access.call.functionId]);
     for (const fn of file.functions.values()) {
-      const ops = opsOf(project, file, fn);
+      const ops = opsOf(project, file, fn, accessesByFunction.get(fn.id) ?? [], helpers);
       for (const read of ops) {
         if (read.kind !== 'read' || !read.json) continue;
         // Read and write must repeat together: a checkpoint loaded once before the loop and saved inside it is not a RMW.

@@ -1,7 +1,7 @@
 // Shared facts for the I/O, sync, polling and caching rules: which project function a call reaches,
 // how hot a function or loop is, what kind of loop a sleeping loop is (a poll, a retry, a throttle),
 // and what one pass of a poll loop does. Pure functions of the linked model, cached per project.
-import type { CallSite, Context, FileModel, FunctionInfo, LoopInfo, ProjectModel } from '../../model/types.js';
+import type { CallSite, ClassInfo, Context, FileModel, FunctionInfo, LoopInfo, ProjectModel } from '../../model/types.js';
 import { sleepInterval } from '../../model/link.js';
 import { callsInLoop, callsOwnedByLoop, loopById } from '../file-index.js';
 import { memoPerCall, perFileMap, type CallAnswer } from '../memo.js';
@@ -14,9 +14,15 @@ export function hotter(a: Context, b: Context): Context {
 
 // ---------- call → project function
 
+/** A class of the project and the file that defines it. */
+export interface ClassEntry {
+  file: FileModel;
+  cls: ClassInfo;
+}
+
 interface FunctionIndex {
   byDotted: Map<string, string>;
-  classes: Map<string, { file: FileModel; qualname: string; bases: string[] }>;
+  classes: Map<string, ClassEntry>;
   /** `methodOf` answers (top-level lookups), remembered. */
   methods: Map<string, string | undefined>;
 }
@@ -29,7 +35,7 @@ function functionIndex(project: ProjectModel): FunctionIndex {
   index = { byDotted: new Map(), classes: new Map(), methods: new Map() };
   for (const file of project.files) {
     for (const fn of file.functions.values()) index.byDotted.set(`${file.module}.${fn.qualname}`, fn.id);
-    for (const cls of file.classes.values()) index.classes.set(`${file.module}.${cls.qualname}`, { file, qualname: cls.qualname, bases: cls.bases });
+    for (const cls of file.classes.values()) index.classes.set(`${file.module}.${cls.qualname}`, { file, cls });
   }
   indexCache.set(project, index);
   return index;
@@ -49,9 +55,9 @@ function methodOf(index: FunctionIndex, classDotted: string, name: string, depth
 function methodOfUncached(index: FunctionIndex, classDotted: string, name: string, depth: number): string | undefined {
   const direct = index.byDotted.get(`${classDotted}.${name}`);
   if (direct || depth > 5) return direct;
-  const cls = index.classes.get(classDotted);
-  for (const base of cls?.bases ?? []) {
-    const found = methodOf(index, base, name, depth + 1) ?? methodOf(index, `${cls!.file.module}.${base}`, name, depth + 1);
+  const entry = index.classes.get(classDotted);
+  for (const base of entry?.cls.bases ?? []) {
+    const found = methodOf(index, base, name, depth + 1) ?? methodOf(index, `${entry!.file.module}.${base}`, name, depth + 1);
     if (found) return found;
   }
   return undefined;
@@ -59,12 +65,22 @@ function methodOfUncached(index: FunctionIndex, classDotted: string, name: strin
 
 /** The project class a dotted name refers to (`status_api.StatusHandler`), as `module.Qual`. */
 export function resolveClass(project: ProjectModel, file: FileModel, dotted: string): string | undefined {
+  // Asked for most call sites (is it a server class?): remembered per file and name.
+  const resolved = resolvedClasses(project, file);
+  let found = resolved.get(dotted);
+  if (found === undefined && !resolved.has(dotted)) resolved.set(dotted, (found = resolveClassUncached(project, file, dotted)));
+  return found;
+}
+
+const resolvedClasses = perFileMap<string | undefined>();
+
+function resolveClassUncached(project: ProjectModel, file: FileModel, dotted: string): string | undefined {
   const index = functionIndex(project);
   for (const candidate of [dotted, `${file.module}.${dotted}`]) if (index.classes.has(candidate)) return candidate;
   return undefined;
 }
 
-export function classInfo(project: ProjectModel, dotted: string): { file: FileModel; qualname: string; bases: string[] } | undefined {
+export function classInfo(project: ProjectModel, dotted: string): ClassEntry | undefined {
   return functionIndex(project).classes.get(dotted);
 }
 
@@ -422,7 +438,7 @@ function isHandlerClassDotted(project: ProjectModel, file: FileModel, bases: str
     if (HANDLER_BASES.test(base)) return true;
     const resolved = resolveClass(project, file, base);
     const info = resolved ? classInfo(project, resolved) : undefined;
-    return info ? isHandlerClassDotted(project, info.file, info.bases, depth + 1) : false;
+    return info ? isHandlerClassDotted(project, info.file, info.cls.bases, depth + 1) : false;
   });
 }
 

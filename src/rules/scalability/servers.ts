@@ -2,6 +2,8 @@
 // subclasses), whether requests run concurrently, the listen backlog, and what its handlers block on.
 import type { CallSite, ClassInfo, Expr, FileModel, FunctionInfo, ProjectModel } from '../../model/types.js';
 import { blockingInFunction, isTestFile, UNIT_MID_MS, type BlockingOp } from '../memory/helpers.js';
+import { classInfo, resolveClass, type ClassEntry } from '../polling/hotpath.js';
+import { memoPerCall, type CallAnswer } from '../memo.js';
 import { keyword, positional } from '../support.js';
 
 /** Stdlib servers that handle one request at a time. */
@@ -38,21 +40,9 @@ export interface ServerConstruction {
   ephemeral: boolean;
 }
 
-interface ClassEntry { file: FileModel; cls: ClassInfo }
-
-function classIndex(project: ProjectModel): Map<string, ClassEntry> {
-  const cached = classCache.get(project);
-  if (cached) return cached;
-  const index = new Map<string, ClassEntry>();
-  for (const file of project.files) for (const cls of file.classes.values()) index.set(`${file.module}.${cls.qualname}`, { file, cls });
-  classCache.set(project, index);
-  return index;
-}
-const classCache = new WeakMap<ProjectModel, Map<string, ClassEntry>>();
-
 export function projectClass(project: ProjectModel, file: FileModel, dotted: string): ClassEntry | undefined {
-  const index = classIndex(project);
-  return index.get(dotted) ?? index.get(`${file.module}.${dotted}`);
+  const resolved = resolveClass(project, file, dotted);
+  return resolved === undefined ? undefined : classInfo(project, resolved);
 }
 
 interface Walk { stdlib?: string; threaded: boolean; backlog?: number; customActivate: boolean; unknownBase: boolean }
@@ -102,7 +92,9 @@ function isEphemeral(file: FileModel, call: CallSite): boolean {
 }
 
 /** The server a call constructs, if it constructs a stdlib TCP/HTTP server (directly or through a project subclass). */
-export function serverConstruction(project: ProjectModel, file: FileModel, call: CallSite): ServerConstruction | undefined {
+export const serverConstruction: CallAnswer<ServerConstruction | undefined> = memoPerCall(construction);
+
+function construction(project: ProjectModel, file: FileModel, call: CallSite): ServerConstruction | undefined {
   const known = SINGLE_THREADED.has(call.callee) || CONCURRENT.has(call.callee) || MAKE_SERVER.has(call.callee);
   if (!known && (call.method !== undefined && call.receiver !== undefined && !/^[\w.]+$/.test(call.receiver) || !projectClass(project, file, call.callee))) return undefined;
   const base = {
