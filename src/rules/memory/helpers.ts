@@ -299,8 +299,8 @@ export const resolveCallee: CallAnswer<{ file: FileModel; fn: FunctionInfo } | u
   // `f(x).g(y)…` thousands long: no project function has such a name, and building every prefix is cubic.
   if (callee.length > 1000 || /[()[\]'"\s]/.test(callee)) return undefined;
   // `self.method()` also tries the caller's class; any other call's answer depends only on its callee name.
-  const caller = functionInfo(file, call.functionId);
-  const selfMethod = /^(self|cls)\.\w+$/.test(call.calleeText) && caller?.className ? `${caller.className}.${call.calleeText.split('.')[1]}` : undefined;
+  const owner = /^(self|cls)\.\w+$/.test(call.calleeText) ? functionInfo(file, call.functionId)?.className : undefined;
+  const selfMethod = owner ? `${owner}.${call.calleeText.split('.')[1]}` : undefined;
   const key = selfMethod === undefined ? callee : `${callee}\0${selfMethod}`;
   const byName = resolvedNames(project, file);
   let found = byName.get(key);
@@ -329,33 +329,53 @@ function moduleHeads(project: ProjectModel): Set<string> {
 
 /** The function `callee` names from `file`'s module; `selfMethod` (`Class.method`) for `self.method()` in a method. */
 function resolveName(project: ProjectModel, file: FileModel, callee: string, selfMethod: string | undefined): { file: FileModel; fn: FunctionInfo } | undefined {
-  const candidates: string[] = [];
-  const dot = callee.lastIndexOf('.');
-  if (dot > 0) candidates.push(`${callee.slice(0, dot)}:${callee.slice(dot + 1)}`);
-  candidates.push(`${file.module}:${callee}`);
-  if (selfMethod !== undefined) candidates.push(`${file.module}:${selfMethod}`);
-  // `pkg.mod.Class.method` → module `pkg.mod`, qualname `Class.method`
+  const anywhere = calleeCandidates(project, callee);
+  if (anywhere.headIsModule && anywhere.first) return anywhere.first;
+  const inModule = project.functionsById.get(`${file.module}:${callee}`) ?? (selfMethod !== undefined ? project.functionsById.get(`${file.module}:${selfMethod}`) : undefined);
+  return inModule ?? anywhere.rest;
+}
+
+/**
+ * The parts of the search for `callee` that do not depend on the caller's module, in search order: `first`
+ * splits at the last dot (`pkg.mod.f` → `pkg.mod:f`), tried before the caller's module when the callee
+ * starts like a project module; `rest` is what is tried after it (longer splits, then constructors).
+ */
+interface CalleeCandidates {
+  headIsModule: boolean;
+  first?: { file: FileModel; fn: FunctionInfo };
+  rest?: { file: FileModel; fn: FunctionInfo };
+}
+
+const candidatesCache = new WeakMap<ProjectModel, Map<string, CalleeCandidates>>();
+
+function calleeCandidates(project: ProjectModel, callee: string): CalleeCandidates {
+  let byCallee = candidatesCache.get(project);
+  if (!byCallee) candidatesCache.set(project, (byCallee = new Map()));
+  let found = byCallee.get(callee);
+  if (!found) byCallee.set(callee, (found = calleeCandidatesUncached(project, callee)));
+  return found;
+}
+
+function calleeCandidatesUncached(project: ProjectModel, callee: string): CalleeCandidates {
   const parts = callee.split('.');
   if (!moduleHeads(project).has(parts[0]!)) {
-    // No project module starts like the callee: only the candidates in this file's module can match (the
-    // same answer as the full search below, without building every prefix of every call).
-    for (const id of candidates.slice(dot > 0 ? 1 : 0)) {
-      const found = project.functionsById.get(id);
-      if (found) return found;
-    }
-    return moduleHeads(project).has('') ? project.functionsById.get(`:${parts.join('.')}.__init__`) : undefined;
+    // No project module starts like the callee: only the caller's module can define it (the same answer as the
+    // full search below, without building every prefix of every call).
+    return { headIsModule: false, rest: moduleHeads(project).has('') ? project.functionsById.get(`:${callee}.__init__`) : undefined };
   }
-  for (let i = parts.length - 1; i > 0; i--) candidates.push(`${parts.slice(0, i).join('.')}:${parts.slice(i).join('.')}`);
-  for (const id of candidates) {
-    const found = project.functionsById.get(id);
-    if (found) return found;
+  const dot = callee.lastIndexOf('.');
+  const first = dot > 0 ? project.functionsById.get(`${callee.slice(0, dot)}:${callee.slice(dot + 1)}`) : undefined;
+  // `pkg.mod.Class.method` → module `pkg.mod`, qualname `Class.method`
+  for (let i = parts.length - 1; i > 0; i--) {
+    const rest = project.functionsById.get(`${parts.slice(0, i).join('.')}:${parts.slice(i).join('.')}`);
+    if (rest) return { headIsModule: true, first, rest };
   }
   // A class called as a constructor runs its __init__.
   for (let i = parts.length; i > 0; i--) {
-    const found = project.functionsById.get(`${parts.slice(0, i - 1).join('.')}:${parts.slice(i - 1).join('.')}.__init__`);
-    if (found) return found;
+    const rest = project.functionsById.get(`${parts.slice(0, i - 1).join('.')}:${parts.slice(i - 1).join('.')}.__init__`);
+    if (rest) return { headIsModule: true, first, rest };
   }
-  return undefined;
+  return { headIsModule: true, first };
 }
 
 const methodIndex = new WeakMap<ProjectModel, Map<string, { file: FileModel; fn: FunctionInfo }[]>>();
