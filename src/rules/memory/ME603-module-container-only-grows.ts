@@ -3,7 +3,7 @@ import { ASSUMED, cycleRate } from '../../impact/rate.js';
 import type { Context, Expr, FileModel, ProjectModel, Span } from '../../model/types.js';
 import { trimSite } from '../scalability/lists.js';
 import { contextAt, functionInfo, HEAT, identifiers, rateAt } from './helpers.js';
-import { loopById, num, report } from '../support.js';
+import { lookupTable, loopById, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 
 export const meta: RuleMeta = {
@@ -33,10 +33,10 @@ export const meta: RuleMeta = {
 
 type Kind = 'list' | 'dict' | 'set' | 'deque';
 
-const CONTAINER_CALLS: Record<string, Kind> = {
+const CONTAINER_CALLS = lookupTable<Kind>({
   list: 'list', dict: 'dict', set: 'set', 'collections.defaultdict': 'dict', 'collections.OrderedDict': 'dict',
   'collections.Counter': 'dict', 'collections.deque': 'deque',
-};
+});
 const GROW_METHODS: Record<Kind, RegExp> = {
   list: /^(append|extend|insert)$/, deque: /^(append|appendleft|extend|extendleft)$/, set: /^(add|update)$/, dict: /^(setdefault)$/,
 };
@@ -54,7 +54,7 @@ function containerKind(expr: Expr): Kind | undefined {
   if (expr.type === 'dictionary') return expr.text.replace(/\s/g, '') === '{}' ? 'dict' : undefined;
   if (expr.type !== 'call') return undefined;
   const name = (expr.qualifiedName ?? '').replace(/^(typing|builtins)\./, '');
-  const kind = CONTAINER_CALLS[name];
+  const kind = CONTAINER_CALLS(name);
   if (!kind) return undefined;
   if (kind === 'deque' && /maxlen/.test(expr.text)) return undefined;
   if ((name === 'list' || name === 'dict' || name === 'set') && !/\(\s*\)$/.test(expr.text)) return undefined;

@@ -443,6 +443,7 @@ function isHandlerClassDotted(project: ProjectModel, file: FileModel, bases: str
 }
 
 function localLoopContext(file: FileModel, call: CallSite): { context: Context; pollLoop?: { file: FileModel; loop: LoopInfo } } | undefined {
+  if (call.loopIds.length === 0) return undefined;
   const loops = call.loopIds.map((id) => loopOf(file, id)).filter((l): l is LoopInfo => l !== undefined);
   // A retry repeats one operation only when it fails: it does not make the work hotter.
   const iterating = loops.filter((l) => !isRetryLoop(file, l));
@@ -532,19 +533,17 @@ export function contexts(project: ProjectModel): Map<string, FunctionContext> {
       const local = locals[index];
       const site: { context: Context; via: string[]; evidence: boolean; root?: FunctionContext['root']; pollLoop?: { file: FileModel; loop: LoopInfo } } = local && (!caller || HEAT[local.context] >= HEAT[caller.context])
         ? { ...local, via: caller?.via ?? [], evidence: true, root: local.context as 'loop' | 'poll_loop' }
-        : caller ? { ...caller } : { context: 'startup' as Context, via: [] as string[], evidence: false, root: undefined };
-      let inherited: FunctionContext;
-      if (edge.spawn) {
-        if (site.context === 'startup') continue;
-        inherited = { context: site.context === 'handler' ? 'handler' : 'per_task', inherited: true, evidence: site.evidence, root: site.root, via: [...site.via, edge.call.calleeText] };
-      } else if (site.context === 'loop') {
-        inherited = { context: 'per_task', inherited: true, evidence: site.evidence, root: site.root, via: [...site.via, edge.call.calleeText] };
-      } else {
-        inherited = { context: site.context, pollLoop: site.pollLoop, inherited: true, evidence: site.evidence, root: site.root, via: [...site.via, edge.call.calleeText] };
-      }
-      if (inherited.context === 'startup') continue;
+        : caller ?? { context: 'startup' as Context, via: [] as string[], evidence: false, root: undefined };
+      if (edge.spawn && site.context === 'startup') continue;
+      const context: Context = edge.spawn ? (site.context === 'handler' ? 'handler' : 'per_task') : site.context === 'loop' ? 'per_task' : site.context;
+      if (context === 'startup') continue;
+      // Only a hotter context, or the same one with evidence where there was none, replaces the callee's.
       const current = contextOf[edge.toNumber];
-      if (current && (HEAT[current.context] > HEAT[inherited.context] || (HEAT[current.context] === HEAT[inherited.context] && (current.evidence || !inherited.evidence)))) continue;
+      if (current && (HEAT[current.context] > HEAT[context] || (HEAT[current.context] === HEAT[context] && (current.evidence || !site.evidence)))) continue;
+      const via = [...site.via, edge.call.calleeText];
+      const inherited: FunctionContext = edge.spawn || site.context === 'loop'
+        ? { context, inherited: true, evidence: site.evidence, root: site.root, via }
+        : { context, pollLoop: site.pollLoop, inherited: true, evidence: site.evidence, root: site.root, via };
       result.set(edge.to, inherited);
       contextOf[edge.toNumber] = inherited;
       updatedAt[edge.toNumber] = ++tick;
