@@ -11,6 +11,7 @@ interface FileIndex {
   callsByLoop?: Map<number, CallSite[]>;
   callsByReceiver?: Map<string, CallSite[]>;
   assignmentsByTarget?: Map<string, AssignmentInfo[]>;
+  assignmentsByFunction?: Map<string | undefined, AssignmentInfo[]>;
   text?: string;
 }
 
@@ -81,6 +82,13 @@ export function assignmentsTo(file: FileModel, target: string): readonly Assignm
   const index = indexOf(file);
   index.assignmentsByTarget ??= groupBy(file.assignments, (a) => [a.target]);
   return index.assignmentsByTarget.get(target) ?? NONE;
+}
+
+/** Assignments whose enclosing function is `functionId` (module level for `undefined`), in source order. */
+export function assignmentsOfFunction(file: FileModel, functionId: string | undefined): readonly AssignmentInfo[] {
+  const index = indexOf(file);
+  index.assignmentsByFunction ??= groupBy(file.assignments, (a) => [a.functionId]);
+  return index.assignmentsByFunction.get(functionId) ?? NONE;
 }
 
 /** The whole source as one string. */

@@ -21,6 +21,17 @@ export function memoPerCall<T>(compute: CallAnswer<T>): CallAnswer<T> {
   };
 }
 
+/** `compute` for answers that depend on the file alone, remembered per call site like `memoPerCall`'s. */
+export function memoPerFileCall<T>(compute: (file: FileModel, call: CallSite) => T): (file: FileModel, call: CallSite) => T {
+  const memo = new WeakMap<FileModel, T[]>();
+  return (file, call) => {
+    if (file.calls[call.id] !== call) return compute(file, call);
+    let answers = memo.get(file);
+    if (!answers) memo.set(file, (answers = file.calls.map((c) => compute(file, c))));
+    return answers[call.id]!;
+  };
+}
+
 /** Per project and file, a map for answers keyed by a string (e.g. a callee name resolved in that module). */
 export function perFileMap<T>(): (project: ProjectModel, file: FileModel) => Map<string, T> {
   const memo = new WeakMap<FileModel, { project: ProjectModel; map: Map<string, T> }>();

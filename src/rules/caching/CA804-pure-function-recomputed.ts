@@ -5,6 +5,7 @@ import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
 import { callText, httpKind } from '../io_blocking/http.js';
 import { callSitesOf, fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, loopOf, resolveCallee, withContext } from '../polling/hotpath.js';
+import { assignmentsOfFunction } from '../file-index.js';
 import { fileOp, isSubprocess, report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta } from '../types.js';
 import { pathFacts } from './paths.js';
@@ -59,11 +60,12 @@ export function isPure(project: ProjectModel, fnId: string, depth = 0): boolean 
     if (/\b(global|nonlocal|yield)\b/.test(text) || !/\breturn\s+\S/.test(text)) pure = false;
     // `for line in p.stdout`: reading a stream or a file object is I/O even without a call.
     if (file.loops.some((l) => l.functionId === fn.id && /(^|\.)(stdout|stderr|stdin|fh|fp|f|file|sock|conn|resp|response|stream|rfile)$/.test(l.iterableText ?? ''))) pure = false;
-    const locals = new Set([...fn.params, ...file.assignments.filter((a) => a.functionId === fn.id).map((a) => a.target)]);
+    const assignments = assignmentsOfFunction(file, fn.id);
+    const locals = new Set([...fn.params, ...assignments.map((a) => a.target)]);
     // Writing an attribute or an item of anything but a fresh local is a side effect (`_log.threshold = level`).
-    const created = new Set(file.assignments.filter((a) => a.functionId === fn.id && /^\w+$/.test(a.target)).map((a) => a.target));
-    for (const a of file.assignments) {
-      if (a.functionId !== fn.id || /^\w+$/.test(a.target) || a.target.includes(',')) continue;
+    const created = new Set(assignments.filter((a) => /^\w+$/.test(a.target)).map((a) => a.target));
+    for (const a of assignments) {
+      if (/^\w+$/.test(a.target) || a.target.includes(',')) continue;
       const root = /^(\w+)/.exec(a.target)?.[1] ?? '';
       if (!created.has(root) || fn.params.includes(root)) pure = false;
     }

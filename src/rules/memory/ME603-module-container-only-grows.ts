@@ -5,6 +5,7 @@ import { trimSite } from '../scalability/lists.js';
 import { contextAt, functionInfo, HEAT, identifiers, rateAt } from './helpers.js';
 import { lookupTable, loopById, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
+import { assignmentsTo } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'ME603',
@@ -75,7 +76,7 @@ function containers(file: FileModel): Container[] {
       const kind = containerKind(value);
       if (!kind) continue;
       // An instance attribute of the same name shadows the class one: per object, not global.
-      if (file.assignments.some((a) => a.target === `self.${attribute}` && a.functionId !== undefined && !a.augmented)) continue;
+      if (assignmentsTo(file, `self.${attribute}`).some((a) => a.functionId !== undefined && !a.augmented)) continue;
       result.push({ name: `${cls.name}.${attribute}`, aliases: [`self.${attribute}`, `cls.${attribute}`, `${cls.name}.${attribute}`], kind, span: cls.span });
     }
   }

@@ -3,6 +3,7 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CycleRate, UnitId } from '../../impact/types.js';
 import type { CallSite, Context, Expr, FileModel, FunctionInfo, LoopInfo, ProjectModel, Span } from '../../model/types.js';
+import { callsOfFunction } from '../file-index.js';
 import { memoPerCall, perFileMap, type CallAnswer } from '../memo.js';
 import { fileOp, isHttpCall, isOpen, isSubprocess, loopById, openMode, positional, keyword } from '../support.js';
 
@@ -183,7 +184,7 @@ export function openCallFor(file: FileModel, call: CallSite): CallSite | undefin
       if (opened?.callee === 'os.fdopen') return opened;
     }
   }
-  const assigned = file.calls.filter((c) => c.assignedTo === receiver && c.functionId === call.functionId && isOpen(c) && c.span.start < call.span.start);
+  const assigned = callsOfFunction(file, call.functionId).filter((c) => c.assignedTo === receiver && isOpen(c) && c.span.start < call.span.start);
   return assigned[assigned.length - 1];
 }
 

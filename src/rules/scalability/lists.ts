@@ -1,6 +1,6 @@
 // Is a name a Python list, and a big one? For O(n) scans (SC703) and materialised lists (ME605).
 import type { AssignmentInfo, Expr, FileModel } from '../../model/types.js';
-import { callsOnReceiver, sourceText } from '../file-index.js';
+import { assignmentsTo, callsOnReceiver, sourceText } from '../file-index.js';
 
 export interface ListEvidence {
   /** `grown`: appended to; `data`: built from data (comprehension, list(), listdir…); `annotated`: a `list` type hint. */
@@ -61,10 +61,10 @@ function assignmentsOf(file: FileModel, name: string, functionId: string | undef
     return { assignments: [...atClass, ...inMethods], lifetime: true };
   }
   if (!/^\w+$/.test(name)) return { assignments: [], lifetime: false };
-  const local = file.assignments.filter((a) => !a.augmented && a.target === name && a.functionId === functionId && functionId !== undefined);
+  const local = assignmentsTo(file, name).filter((a) => !a.augmented && a.functionId === functionId && functionId !== undefined);
   const declaredGlobal = functionId !== undefined && declaresGlobal(functionSource(file, functionId), name);
   if (local.length > 0 && !declaredGlobal) return { assignments: local, lifetime: false };
-  const module = file.assignments.filter((a) => !a.augmented && a.target === name && a.functionId === undefined);
+  const module = assignmentsTo(file, name).filter((a) => !a.augmented && a.functionId === undefined);
   return { assignments: module, lifetime: module.length > 0 };
 }
 
@@ -76,8 +76,8 @@ function functionSource(file: FileModel, functionId: string): string {
 /** Calls that grow `name`: `.append/.extend/.insert`, or `name += [...]`. */
 export function growthSites(file: FileModel, name: string, functionId: string | undefined, lifetime: boolean) {
   const inScope = (fnId: string | undefined) => lifetime || fnId === functionId;
-  const calls = file.calls.filter((c) => c.receiver === name && /^(append|extend|insert)$/.test(c.method ?? '') && inScope(c.functionId));
-  const augmented = file.assignments.filter((a) => a.target === name && a.augmented === '+=' && inScope(a.functionId));
+  const calls = callsOnReceiver(file, name).filter((c) => /^(append|extend|insert)$/.test(c.method ?? '') && inScope(c.functionId));
+  const augmented = assignmentsTo(file, name).filter((a) => a.augmented === '+=' && inScope(a.functionId));
   return { calls, augmented };
 }
 
@@ -86,7 +86,7 @@ export function listEvidence(file: FileModel, name: string, functionId: string |
   const fn = functionId ? file.functions.get(functionId) : undefined;
   const param = fn?.params.includes(name);
   if (param) {
-    const local = file.assignments.filter((a) => a.target === name && a.functionId === functionId && !a.augmented);
+    const local = assignmentsTo(file, name).filter((a) => a.functionId === functionId && !a.augmented);
     if (isListAnnotation(fn?.paramAnnotations?.[name]) && local.length === 0) return { kind: 'annotated', lifetime: false, origin: `${name}: ${fn!.paramAnnotations![name]}` };
     if (local.length === 0) return undefined;
   }
