@@ -44,13 +44,7 @@ function argKey(file: FileModel, site: CallSite, param: number, paramName: strin
   return { key: pathKey(text), text: arg.expr.text };
 }
 
-/** Helpers that load or save a file for their callers, and their names (most calls reach none of them). */
-interface Helpers {
-  io: Map<string, HelperIo[]>;
-  names: Set<string>;
-}
-
-function opsOf(project: ProjectModel, file: FileModel, fn: FunctionInfo, accesses: readonly FileAccess[], helpers: Helpers): Op[] {
+function opsOf(project: ProjectModel, file: FileModel, fn: FunctionInfo, accesses: readonly FileAccess[], io: Map<string, HelperIo[]>): Op[] {
   const ops: Op[] = [];
   for (const a of accesses) {
     if (a.kind === 'append') continue;
@@ -59,14 +53,15 @@ function opsOf(project: ProjectModel, file: FileModel, fn: FunctionInfo, accesse
       reportCall: a.loadCall ?? a.call, siteCall: a.call, pathText: a.pathText, atomic: false,
     });
   }
+  // A call of `fn` reaches one of `fn`'s callees (`calledFunction`): when none of them loads or saves, none does.
+  const callsHelpers = [...fn.callees].some((id) => io.has(id));
   for (const id of fn.callIds) {
     const site = file.calls[id]!;
-    // `calledFunction` matches by name: a name no helper has cannot reach one.
-    if (!helpers.names.has(site.callee.slice(site.callee.lastIndexOf('.') + 1))) continue;
+    if (!callsHelpers && site.functionId === fn.id) continue;
     const target = calledFunction(project, file, site);
     if (!target || target === fn.id) continue;
     const helper = project.functionsById.get(target);
-    for (const h of helpers.io.get(target) ?? []) {
+    for (const h of io.get(target) ?? []) {
       let key = h.key;
       let text = h.access.pathText;
       if (key === undefined && h.param !== undefined) {
@@ -95,11 +90,10 @@ export function readModifyWrites(project: ProjectModel): ReadModifyWrite[] {
   if (cached) return cached;
   const result: ReadModifyWrite[] = [];
   const io = helperIo(project);
-  const helpers: Helpers = { io, names: new Set([...io.keys()].map((id) => project.functionsById.get(id)?.fn.name ?? '')) };
   for (const file of project.files) {
     const accessesByFunction = groupBy(fileAccesses(file), (access) => [access.call.functionId]);
     for (const fn of file.functions.values()) {
-      const ops = opsOf(project, file, fn, accessesByFunction.get(fn.id) ?? [], helpers);
+      const ops = opsOf(project, file, fn, accessesByFunction.get(fn.id) ?? [], io);
       for (const read of ops) {
         if (read.kind !== 'read' || !read.json) continue;
         // Read and write must repeat together: a checkpoint loaded once before the loop and saved inside it is not a RMW.

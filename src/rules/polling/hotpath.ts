@@ -25,6 +25,8 @@ interface FunctionIndex {
   classes: Map<string, ClassEntry>;
   /** `methodOf` answers (top-level lookups), remembered. */
   methods: Map<string, string | undefined>;
+  /** `resolveDotted` answers for callee names as written, remembered. */
+  absolute: Map<string, string | undefined | typeof NO_MATCH>;
 }
 
 const indexCache = new WeakMap<ProjectModel, FunctionIndex>();
@@ -32,7 +34,7 @@ const indexCache = new WeakMap<ProjectModel, FunctionIndex>();
 function functionIndex(project: ProjectModel): FunctionIndex {
   let index = indexCache.get(project);
   if (index) return index;
-  index = { byDotted: new Map(), classes: new Map(), methods: new Map() };
+  index = { byDotted: new Map(), classes: new Map(), methods: new Map(), absolute: new Map() };
   for (const file of project.files) {
     for (const fn of file.functions.values()) index.byDotted.set(`${file.module}.${fn.qualname}`, fn.id);
     for (const cls of file.classes.values()) index.classes.set(`${file.module}.${cls.qualname}`, { file, cls });
@@ -106,13 +108,19 @@ const resolvedNames = perFileMap<string | undefined | typeof NO_MATCH>();
 /** The project function a dotted callee name refers to from `file`'s module (a class's method, when it names one). */
 function resolveName(project: ProjectModel, file: FileModel, callee: string): string | undefined | typeof NO_MATCH {
   const index = functionIndex(project);
-  for (const candidate of [callee, `${file.module}.${callee}`]) {
-    const direct = index.byDotted.get(candidate);
-    if (direct) return direct;
-    if (index.classes.has(candidate)) return methodOf(index, candidate, '__init__');
-    const dot = candidate.lastIndexOf('.');
-    if (dot > 0 && index.classes.has(candidate.slice(0, dot))) return methodOf(index, candidate.slice(0, dot), candidate.slice(dot + 1));
-  }
+  // The callee as written is tried first, and means the same from every module: asked once per project.
+  let absolute = index.absolute.get(callee);
+  if (absolute === undefined && !index.absolute.has(callee)) index.absolute.set(callee, (absolute = resolveDotted(index, callee)));
+  return absolute !== NO_MATCH ? absolute : resolveDotted(index, `${file.module}.${callee}`);
+}
+
+/** The function, constructor or method a dotted name (`pkg.mod.Class.run`) names, or `NO_MATCH`. */
+function resolveDotted(index: FunctionIndex, dotted: string): string | undefined | typeof NO_MATCH {
+  const direct = index.byDotted.get(dotted);
+  if (direct) return direct;
+  if (index.classes.has(dotted)) return methodOf(index, dotted, '__init__');
+  const dot = dotted.lastIndexOf('.');
+  if (dot > 0 && index.classes.has(dotted.slice(0, dot))) return methodOf(index, dotted.slice(0, dot), dotted.slice(dot + 1));
   return NO_MATCH;
 }
 
