@@ -182,10 +182,6 @@ export function isHandlerFunction(project: ProjectModel, fnId: string | undefine
 
 // ---------- loops
 
-export function loopOf(file: FileModel, id: number | undefined): LoopInfo | undefined {
-  return loopById(file, id);
-}
-
 /** Source lines of a loop (header included), comments stripped. */
 export function loopLines(file: FileModel, loop: LoopInfo): string[] {
   return file.source.slice(loop.span.line - 1, loop.span.endLine).map((l) => l.replace(/(?<!\s)\s+#.*$/, '').replace(/^\s*#.*$/, ''));
@@ -287,7 +283,7 @@ export function pollLoops(file: FileModel): LoopInfo[] {
 
 /** The context the loop runs in: the context of the function that holds it. */
 export function loopContext(project: ProjectModel, file: FileModel, loop: LoopInfo): Context {
-  const outer = loop.parentLoopId !== undefined ? loopOf(file, loop.parentLoopId) : undefined;
+  const outer = loop.parentLoopId !== undefined ? loopById(file, loop.parentLoopId) : undefined;
   const own = functionContext(project, loop.functionId);
   if (outer?.poll) return hotter(own, 'poll_loop');
   if (outer) return hotter(own, 'loop');
@@ -328,7 +324,7 @@ export function pollWork(project: ProjectModel, file: FileModel, loop: LoopInfo,
   const result: PollWork[] = [];
   const visited = new Set<string>();
   const inMessageLoop = (f: FileModel, loopIds: number[]) => loopIds.some((id) => {
-    const inner = loopOf(f, id);
+    const inner = loopById(f, id);
     return inner !== undefined && isMessageLoop(f, inner, f === file ? loop : undefined);
   });
   const visit = (calls: PollWork[], depth: number) => {
@@ -452,7 +448,7 @@ function isHandlerClassDotted(project: ProjectModel, file: FileModel, bases: str
 
 function localLoopContext(file: FileModel, call: CallSite): { context: Context; pollLoop?: { file: FileModel; loop: LoopInfo } } | undefined {
   if (call.loopIds.length === 0) return undefined;
-  const loops = call.loopIds.map((id) => loopOf(file, id)).filter((l): l is LoopInfo => l !== undefined);
+  const loops = call.loopIds.map((id) => loopById(file, id)).filter((l): l is LoopInfo => l !== undefined);
   // A retry repeats one operation only when it fails: it does not make the work hotter.
   const iterating = loops.filter((l) => !isRetryLoop(file, l));
   const poll = iterating.find((l) => l.poll);
