@@ -116,9 +116,21 @@ function basename(path: string): string {
   return path.split('/').pop() ?? path;
 }
 
+/**
+ * A lookup in a table written as an object literal, answered as `table[key]` would be (inherited names such
+ * as `constructor` included) but through a Map: an object lookup converts every new key string, and call
+ * names are new strings.
+ */
+export function lookupTable<T>(table: Record<string, T>): (key: string) => T | undefined {
+  const own = new Map(Object.entries(table));
+  return (key) => (own.has(key) ? own.get(key) : INHERITED_NAMES.has(key) ? table[key] : undefined);
+}
+
+const INHERITED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 export type FileOp = 'read' | 'write' | 'append' | 'listdir' | 'walk' | 'stat' | 'fsync' | 'flush' | 'remove' | 'rename' | 'mkstemp';
 
-const DIRECT_FILE_OPS: Record<string, FileOp> = {
+const DIRECT_FILE_OPS = lookupTable<FileOp>({
   'os.listdir': 'listdir', 'os.scandir': 'listdir', 'glob.glob': 'listdir', 'glob.iglob': 'listdir', 'pathlib.Path.iterdir': 'listdir',
   'os.walk': 'walk', 'pathlib.Path.rglob': 'walk', 'pathlib.Path.glob': 'listdir',
   'os.stat': 'stat', 'os.path.exists': 'stat', 'os.path.isfile': 'stat', 'os.path.isdir': 'stat', 'os.path.getmtime': 'stat',
@@ -130,12 +142,12 @@ const DIRECT_FILE_OPS: Record<string, FileOp> = {
   'pathlib.Path.write_text': 'write', 'pathlib.Path.write_bytes': 'write',
   'shutil.copy': 'write', 'shutil.copyfile': 'write', 'shutil.copy2': 'write',
   'tempfile.mkstemp': 'mkstemp', 'tempfile.NamedTemporaryFile': 'mkstemp', 'tempfile.mkdtemp': 'mkstemp', 'tempfile.TemporaryFile': 'mkstemp',
-};
+});
 
 /** Method names on a `pathlib.Path` we cannot type-track (`Path(x) / "a"`). */
-const PATH_METHODS: Record<string, FileOp> = {
+const PATH_METHODS = lookupTable<FileOp>({
   read_text: 'read', read_bytes: 'read', write_text: 'write', write_bytes: 'write', iterdir: 'listdir', glob: 'listdir', rglob: 'walk',
-};
+});
 
 export function openMode(call: CallSite): string {
   return stringValue(argument(call, 1, 'mode')) ?? (argument(call, 1, 'mode') ? '?' : 'r');
@@ -153,10 +165,11 @@ export function fileOp(call: CallSite): FileOp | undefined {
     if (mode.includes('a')) return 'append';
     return /[wx+]/.test(mode) ? 'write' : 'read';
   }
-  const direct = DIRECT_FILE_OPS[call.callee];
+  const direct = DIRECT_FILE_OPS(call.callee);
   if (direct) return direct;
-  if (call.method && call.callee.startsWith('pathlib.Path') && PATH_METHODS[call.method]) return PATH_METHODS[call.method];
-  if (call.method && PATH_METHODS[call.method] && /path|dir|file|folder|inbox|outbox|root/i.test(call.receiver ?? '') && call.method !== 'glob') return PATH_METHODS[call.method];
+  const pathMethod = call.method ? PATH_METHODS(call.method) : undefined;
+  if (call.method && call.callee.startsWith('pathlib.Path') && pathMethod) return pathMethod;
+  if (call.method && pathMethod && /path|dir|file|folder|inbox|outbox|root/i.test(call.receiver ?? '') && call.method !== 'glob') return pathMethod;
   if (call.method === 'flush' && call.receiverType === 'file') return 'flush';
   if (call.method === 'flush' && /^(f|fh|fp|out|log|logfile|handle|stream|sys\.stdout|sys\.stderr)$/.test(call.receiver ?? '')) return 'flush';
   return undefined;
@@ -176,9 +189,7 @@ export function isHttpCall(call: CallSite): 'requests' | 'session' | 'urllib' | 
 
 // ---------- loops and places
 
-export function loopById(file: FileModel, id: number): LoopInfo | undefined {
-  return file.loops.find((loop) => loop.id === id);
-}
+export { loopById } from './file-index.js';
 
 /** Every call in the project that runs once per poll of `loop` (in its own body or in callees). */
 export function callsPerPoll(project: ProjectModel, file: FileModel, loop: LoopInfo): { file: FileModel; call: CallSite }[] {

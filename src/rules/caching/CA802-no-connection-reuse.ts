@@ -3,9 +3,10 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
 import { callText, destinationOf, httpKind, httpUnit, qualifyText, urlArg } from '../io_blocking/http.js';
-import { callSitesOf, fmt, fmtEs, isAssumedHeat, isTestFile, loopOf, withContext } from '../polling/hotpath.js';
+import { callSitesOf, fmt, fmtEs, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
 import { report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
+import { loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'CA802',
@@ -55,14 +56,14 @@ function hostKey(text: string | undefined): string | undefined {
  * function is called from several places or in a loop, or its function calls the same host again.
  */
 function repeatedPerCycle(project: ProjectModel, file: FileModel, call: CallSite, urlText: string | undefined): boolean {
-  if (call.loopIds.some((id) => { const l = loopOf(file, id); return l !== undefined && !l.poll; })) return true;
+  if (call.loopIds.some((id) => { const l = loopById(file, id); return l !== undefined && !l.poll; })) return true;
   const host = hostKey(urlText);
   const siblings = file.calls.filter((c) => c.id !== call.id && c.functionId === call.functionId && httpKind(c, file) !== undefined);
   if (siblings.some((c) => host === undefined || hostKey(urlArg(c, httpKind(c, file)!)?.text) === host)) return true;
   if (!call.functionId) return false;
   const sites = callSitesOf(project, call.functionId);
   if (sites.length > 1) return true;
-  return sites.some(({ file: f, call: c }) => c.loopIds.some((id) => { const l = loopOf(f, id); return l !== undefined && !l.poll; }));
+  return sites.some(({ file: f, call: c }) => c.loopIds.some((id) => { const l = loopById(f, id); return l !== undefined && !l.poll; }));
 }
 
 export const CA802: Rule = {
@@ -80,7 +81,7 @@ export const CA802: Rule = {
       if (isAssumedHeat(call)) continue;
       const url = urlArg(call, 'requests');
       // One pass over distinct hosts (agentctl pinging each agent once): nothing to reuse.
-      if (call.context === 'loop' && !loopOf(file, call.loopIds[0])?.poll && url && PER_HOST.test(url.text)) continue;
+      if (call.context === 'loop' && !loopById(file, call.loopIds[0])?.poll && url && PER_HOST.test(url.text)) continue;
       // One call per long cycle (≥ 30 s): keep-alive has expired by the next one, a Session gains nothing.
       if (call.context === 'poll_loop' && (call.poll?.intervalSeconds ?? 0) >= LONG_CYCLE_SECONDS && !repeatedPerCycle(project, file, call, url?.text)) continue;
       const destination = destinationOf(url);

@@ -6,9 +6,10 @@ import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
 import { httpKind, httpVerb, urlArg } from '../io_blocking/http.js';
 import { blockingInFunction, resolveCallee } from '../memory/helpers.js';
 import { callText } from '../io_blocking/http.js';
-import { fmt, fmtEs, isAssumedHeat, isTestFile, loopOf, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
 import { report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
+import { loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'CA803',
@@ -44,7 +45,7 @@ const PARSERS = /^(json\.loads|ast\.literal_eval|yaml\.safe_load|tomllib\.loads|
 function loopVariables(file: FileModel, call: CallSite): Set<string> {
   const names = new Set<string>();
   for (const id of call.loopIds) {
-    const loop = loopOf(file, id);
+    const loop = loopById(file, id);
     for (const target of (loop?.targetText ?? '').match(/[A-Za-z_]\w*/g) ?? []) names.add(target);
     // Comprehensions carry their targets in their own text: `[f(w) for w in words]`.
     if (loop?.kind === 'comprehension') {
@@ -73,6 +74,7 @@ function invariant(file: FileModel, call: CallSite, text: string): boolean {
 }
 
 function workOf(file: FileModel, call: CallSite): Work | undefined {
+  if (call.callee !== 're.compile' && !DNS.test(call.callee) && !PARSERS.test(call.callee)) return undefined;
   // `if host_ip is None: host_ip = socket.gethostbyname(host)`: computed once and kept.
   if (call.assignedTo && /^[\w.]+$/.test(call.assignedTo)) {
     const name = call.assignedTo.replace(/\./g, '\\.');
@@ -109,7 +111,7 @@ const WRITE_VERB = /["'](POST|PUT|PATCH|DELETE)["']/i;
  * fetched once per item, it can be fetched once before the loop.
  */
 function fetchWork(project: ProjectModel, file: FileModel, call: CallSite): Work | undefined {
-  const loop = loopOf(file, call.loopIds[0]);
+  const loop = loopById(file, call.loopIds[0]);
   if (!loop || loop.kind !== 'for' || loop.poll) return undefined;
   if (/^range\(/.test(loop.iterableText ?? '')) return undefined; // attempts or pages
   // Only a result that is kept: `records = s.get(...).json()`.
@@ -164,7 +166,7 @@ export const CA803: Rule = {
         : work.kind === 'regex' ? { es: 'compila el mismo patrón', en: 'compiles the same pattern' }
         : work.kind === 'dns' ? { es: 'resuelve el mismo nombre por DNS', en: 'resolves the same name through DNS' } : { es: 'parsea la misma constante', en: 'parses the same constant' };
       const used = callText(file, call).replace(/\s+/g, ' ');
-      const loopHeader = work.kind === 'fetch' ? loopOf(file, site.loopIds[0]) : undefined;
+      const loopHeader = work.kind === 'fetch' ? loopById(file, site.loopIds[0]) : undefined;
       const fetchVar = site.assignedTo ?? /^\s*([\w.]+)\s*=/.exec(file.source[site.span.line - 1] ?? '')?.[1] ?? 'result';
       const example = work.kind === 'fetch'
         ? `${fetchVar} = ${used}  # once, before the loop\nfor ${loopHeader?.targetText ?? 'item'} in ${loopHeader?.iterableText ?? 'items'}:\n    ...  # use ${fetchVar}; refresh it only after a write that changes it`

@@ -4,7 +4,8 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
 import { callText, httpKind } from '../io_blocking/http.js';
-import { callSitesOf, fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, loopOf, resolveCallee, withContext } from '../polling/hotpath.js';
+import { callSitesOf, fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, resolveCallee, withContext } from '../polling/hotpath.js';
+import { assignmentsOfFunction, loopById } from '../file-index.js';
 import { fileOp, isSubprocess, report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta } from '../types.js';
 import { pathFacts } from './paths.js';
@@ -59,11 +60,12 @@ export function isPure(project: ProjectModel, fnId: string, depth = 0): boolean 
     if (/\b(global|nonlocal|yield)\b/.test(text) || !/\breturn\s+\S/.test(text)) pure = false;
     // `for line in p.stdout`: reading a stream or a file object is I/O even without a call.
     if (file.loops.some((l) => l.functionId === fn.id && /(^|\.)(stdout|stderr|stdin|fh|fp|f|file|sock|conn|resp|response|stream|rfile)$/.test(l.iterableText ?? ''))) pure = false;
-    const locals = new Set([...fn.params, ...file.assignments.filter((a) => a.functionId === fn.id).map((a) => a.target)]);
+    const assignments = assignmentsOfFunction(file, fn.id);
+    const locals = new Set([...fn.params, ...assignments.map((a) => a.target)]);
     // Writing an attribute or an item of anything but a fresh local is a side effect (`_log.threshold = level`).
-    const created = new Set(file.assignments.filter((a) => a.functionId === fn.id && /^\w+$/.test(a.target)).map((a) => a.target));
-    for (const a of file.assignments) {
-      if (a.functionId !== fn.id || /^\w+$/.test(a.target) || a.target.includes(',')) continue;
+    const created = new Set(assignments.filter((a) => /^\w+$/.test(a.target)).map((a) => a.target));
+    for (const a of assignments) {
+      if (/^\w+$/.test(a.target) || a.target.includes(',')) continue;
       const root = /^(\w+)/.exec(a.target)?.[1] ?? '';
       if (!created.has(root) || fn.params.includes(root)) pure = false;
     }
@@ -89,7 +91,7 @@ export function isPure(project: ProjectModel, fnId: string, depth = 0): boolean 
 function loopVariables(file: FileModel, loopIds: number[]): Set<string> {
   const names = new Set<string>();
   for (const id of loopIds) {
-    const loop = loopOf(file, id);
+    const loop = loopById(file, id);
     for (const target of (loop?.targetText ?? '').match(/[A-Za-z_]\w*/g) ?? []) names.add(target);
     for (const a of file.assignments) if (a.loopIds.includes(id)) for (const t of a.target.match(/(?<![.\w])[A-Za-z_]\w*/g) ?? []) names.add(t);
     // `with open(p) as f:` inside the loop binds f anew on each pass.
@@ -167,11 +169,11 @@ function reasonFor(project: ProjectModel, file: FileModel, call: CallSite, targe
   if (twin) return 'duplicate';
   if (!target) return undefined;
   // sum(count(h) for h in history) in a `while` condition: every element re-computed on every pass.
-  const innerWhile = call.loopIds.map((id) => loopOf(file, id)).find((l) => l?.kind === 'while');
-  if (call.loopIds.length >= 2 && innerWhile && loopOf(file, call.loopIds[0])?.kind === 'comprehension' && innerWhile.conditionText?.includes(text)) return 'rescanned';
+  const innerWhile = call.loopIds.map((id) => loopById(file, id)).find((l) => l?.kind === 'while');
+  if (call.loopIds.length >= 2 && innerWhile && loopById(file, call.loopIds[0])?.kind === 'comprehension' && innerWhile.conditionText?.includes(text)) return 'rescanned';
   if (hasCalls) return undefined; // `parse(fh.read())`: the argument is produced anew each time
   if (args.every((a) => isConstantArg(file, a.expr.text))) return 'constant-args';
-  if (call.loopIds.length > 0 && loopOf(file, call.loopIds[0])?.kind !== 'comprehension') {
+  if (call.loopIds.length > 0 && loopById(file, call.loopIds[0])?.kind !== 'comprehension') {
     const varying = loopVariables(file, call.loopIds);
     if (args.every((a) => identifiersOf(a.expr.text).every((id) => !varying.has(id)))) return 'loop-invariant';
   }

@@ -4,6 +4,7 @@ import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { cadence, isTestFile, isTrivialLoop, itemsPerLoop, loopVariables, mentions, placeText, rateOf, severityAt, where } from './hot-path.js';
 import { isConstantPath } from './DK404-unchanged-file-reread.js';
 import { listingOf } from './listing.js';
+import { loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'DK403',
@@ -42,7 +43,7 @@ export const DK403: Rule = {
       if (!at.repeated) continue;
       const ownItems = at.ownLoops.filter((l) => !l.poll);
       const site = at.site && !at.site.passed ? at.site : undefined;
-      const siteLoops: LoopInfo[] = site ? site.call.loopIds.map((id) => site.file.loops.find((l) => l.id === id)!).filter((l) => l && !l.poll && !isTrivialLoop(l)) : [];
+      const siteLoops: LoopInfo[] = site ? site.call.loopIds.map((id) => loopById(site.file, id)!).filter((l) => l && !l.poll && !isTrivialLoop(l)) : [];
       const viaItems = siteLoops.length > 0 || at.viaItemLoop;
       if (ownItems.length === 0 && !viaItems) continue;
       const params = new Set((call.functionId ? file.functions.get(call.functionId)?.params : undefined) ?? []);

@@ -3,6 +3,7 @@ import { nameHint, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { fileAccesses, isVirtualFile, pathKey } from './files.js';
 import { cadence, exitsAfter, identifiers, isTestFile, loopVariables, mentions, placeText, rateOf, severityAt, where } from './hot-path.js';
+import { loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'DK404',
@@ -86,7 +87,7 @@ export const DK404: Rule = {
       const fn = call.functionId ? file.functions.get(call.functionId) : undefined;
       const params = new Set((fn?.params ?? []).filter((p) => p !== 'self' && p !== 'cls'));
       // The path must not change between passes: no loop variable, no parameter, no local assigned per pass.
-      const allLoops = call.loopIds.map((id) => file.loops.find((l) => l.id === id)!).filter(Boolean);
+      const allLoops = call.loopIds.map((id) => loopById(file, id)!).filter(Boolean);
       if (allLoops.some((l) => mentions(access.resolvedText, loopVariables(file, l)) || mentions(access.pathText, loopVariables(file, l)))) continue;
       if (mentions(access.resolvedText, params) || mentions(access.pathText, params)) continue;
       if (/^[a-z_]\w*$/.test(access.resolvedText) && !file.constants.has(access.resolvedText)) continue; // an unknown local

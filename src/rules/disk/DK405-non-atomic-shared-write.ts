@@ -3,6 +3,7 @@ import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { fileAccesses, renamesInto, type FileAccess } from './files.js';
 import { cadence, isTestFile, loopVariables, mentions, placeText, rateOf, severityAt, where } from './hot-path.js';
+import { loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'DK405',
@@ -89,7 +90,7 @@ export const DK405: Rule = {
       if (!at.repeated) continue;
       const fn = call.functionId ? file.functions.get(call.functionId) : undefined;
       const params = new Set((fn?.params ?? []).filter((p) => p !== 'self' && p !== 'cls'));
-      const loopVars = new Set(call.loopIds.flatMap((id) => [...loopVariables(file, file.loops.find((l) => l.id === id)!)]));
+      const loopVars = new Set(call.loopIds.flatMap((id) => [...loopVariables(file, loopById(file, id)!)]));
       const fixedPath = !mentions(access.resolvedText, params) && !mentions(access.resolvedText, loopVars) && !/^[a-z_]\w*$/.test(access.resolvedText);
       const why = evidence(project, access, at.context === 'poll_loop', fixedPath);
       if (!why) continue;

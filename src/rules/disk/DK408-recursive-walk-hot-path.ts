@@ -3,6 +3,7 @@ import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import type { CallSite, FileModel, LoopInfo } from '../../model/types.js';
 import { cadence, inElseClause, isTestFile, isTrivialLoop, loopVariables, mentions, placeText, rateOf, severityAt, where, type Where } from './hot-path.js';
 import { listingOf } from './listing.js';
+import { loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'DK408',
@@ -63,7 +64,7 @@ function loopEnds(file: FileModel, loop: LoopInfo): boolean {
  */
 function perpetualLoop(file: FileModel, call: CallSite): LoopInfo | undefined {
   for (const id of call.loopIds) {
-    const loop = file.loops.find((l) => l.id === id);
+    const loop = loopById(file, id);
     if (!loop || loop.kind !== 'while' || !loop.unbounded || inElseClause(file, loop, call)) continue;
     if (!loopEnds(file, loop)) return loop;
   }
@@ -72,7 +73,7 @@ function perpetualLoop(file: FileModel, call: CallSite): LoopInfo | undefined {
 
 /** Re-reads `where` for a call inside a perpetual loop: it repeats on every pass, like a poll loop with no interval. */
 function inPerpetualLoop(file: FileModel, call: CallSite, at: Where, loop: LoopInfo): Where {
-  const ownLoops = call.loopIds.map((id) => file.loops.find((l) => l.id === id)!).filter((l) => l && !inElseClause(file, l, call) && (l === loop || !isTrivialLoop(l)));
+  const ownLoops = call.loopIds.map((id) => loopById(file, id)!).filter((l) => l && !inElseClause(file, l, call) && (l === loop || !isTrivialLoop(l)));
   return { ...at, context: 'poll_loop', repeated: true, steady: true, ownLoops, intervalSeconds: undefined, poll: undefined };
 }
 

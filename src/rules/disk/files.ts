@@ -2,6 +2,7 @@
 // a handle bound by `with open(...) as fh`, or pathlib's read_text/write_text), whether the content is
 // JSON, and which project functions load or save a file for their callers (`state = load(); save(state)`).
 import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
+import { assignmentsTo, callsOfFunction } from '../file-index.js';
 import { argument, isOpen, openMode, positional } from '../support.js';
 
 export interface FileAccess {
@@ -45,8 +46,8 @@ function inside(inner: CallSite, outer: CallSite): boolean {
 export function localText(file: FileModel, call: CallSite, name: string): string | undefined {
   if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
   let best: { start: number; text: string } | undefined;
-  for (const a of file.assignments) {
-    if (a.target !== name || a.functionId !== call.functionId || a.augmented || a.span.start >= call.span.start) continue;
+  for (const a of assignmentsTo(file, name)) {
+    if (a.functionId !== call.functionId || a.augmented || a.span.start >= call.span.start) continue;
     if (!best || a.span.start > best.start) best = { start: a.span.start, text: a.value.text };
   }
   return best?.text;
@@ -54,11 +55,6 @@ export function localText(file: FileModel, call: CallSite, name: string): string
 
 export function pathKey(text: string): string {
   return text.replace(/\s+/g, '').replace(/^\((.*)\)$/, '$1').replace(/'/g, '"');
-}
-
-/** Calls of the same function, after `from` (or all), in source order. */
-function callsOfFunction(file: FileModel, functionId: string | undefined): CallSite[] {
-  return file.calls.filter((c) => c.functionId === functionId);
 }
 
 /** Every file access of a file model, with its JSON-ness and the handle it binds. */
@@ -141,7 +137,7 @@ const RENAMES = new Set(['os.replace', 'os.rename', 'shutil.move', 'pathlib.Path
 
 /** The function renames a file into place (temp file + os.replace): its writes are atomic. */
 export function renamesInto(file: FileModel, functionId: string | undefined): CallSite | undefined {
-  return file.calls.find((c) => c.functionId === functionId && (RENAMES.has(c.callee) || ((c.method === 'replace' || c.method === 'rename') && !!c.receiver && c.args.length === 1)));
+  return callsOfFunction(file, functionId).find((c) => RENAMES.has(c.callee) || ((c.method === 'replace' || c.method === 'rename') && !!c.receiver && c.args.length === 1));
 }
 
 /** What each project function loads and saves for its callers. */
@@ -181,7 +177,7 @@ export function helperIo(project: ProjectModel): Map<string, HelperIo[]> {
       if (!rename || !target) continue;
       const params = fn.params.filter((p) => p !== 'self' && p !== 'cls');
       const io: HelperIo = {
-        fnId: fn.id, file, kind: 'write', json: file.calls.some((c) => c.functionId === fn.id && isJsonDump(c)), atomic: true,
+        fnId: fn.id, file, kind: 'write', json: callsOfFunction(file, fn.id).some(isJsonDump), atomic: true,
         access: { call: rename, kind: 'write', pathText: target, resolvedText: target, key: pathKey(target), json: false },
       };
       if (params.includes(target)) io.param = params.indexOf(target);

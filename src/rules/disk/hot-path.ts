@@ -2,6 +2,7 @@
 // linker leaves implicit — a loop that only retries three times is not a hot loop, a function started
 // as a thread for every task runs per task (not once at start-up), a helper called inside a caller's
 // loop runs once per item.
+import { callsOfFunction, loopById } from '../file-index.js';
 import { splitTopLevel } from '../subprocess/command.js';
 import type { CallSite, Context, FileModel, FunctionInfo, LoopInfo, ProjectModel } from '../../model/types.js';
 import { CONTEXT_HEAT } from '../../model/types.js';
@@ -142,6 +143,22 @@ function cacheOf(project: ProjectModel) {
   return cache;
 }
 
+/** The file of each module-level caller id (`pkg.mod:<module>`); the first file, should two share a module. */
+function moduleFiles(project: ProjectModel): Map<string, FileModel> {
+  let files = moduleFilesCache.get(project);
+  if (!files) {
+    files = new Map();
+    for (const file of project.files) {
+      const id = `${file.module}:<module>`;
+      if (!files.has(id)) files.set(id, file);
+    }
+    moduleFilesCache.set(project, files);
+  }
+  return files;
+}
+
+const moduleFilesCache = new WeakMap<ProjectModel, Map<string, FileModel>>();
+
 function lastSegment(dotted: string): string {
   return dotted.slice(dotted.lastIndexOf('.') + 1);
 }
@@ -157,9 +174,9 @@ export function callerSites(project: ProjectModel, fnId: string): CallerSite[] {
     const name = target.fn.name;
     for (const callerId of project.callers.get(fnId) ?? []) {
       const caller = project.functionsById.get(callerId);
-      const file = caller?.file ?? project.files.find((f) => callerId === `${f.module}:<module>`);
+      const file = caller?.file ?? moduleFiles(project).get(callerId);
       if (!file) continue;
-      const calls = caller ? caller.fn.callIds.map((id) => file.calls[id]!) : file.calls.filter((c) => c.functionId === undefined);
+      const calls = caller ? caller.fn.callIds.map((id) => file.calls[id]!) : callsOfFunction(file, undefined);
       for (const call of calls) {
         if (lastSegment(call.calleeText) === name || lastSegment(call.callee) === name) result.push({ file, call, passed: false });
         else if (call.args.some((a) => (a.expr.type === 'identifier' || a.expr.type === 'attribute') && lastSegment(a.expr.text) === name)) {
@@ -201,7 +218,7 @@ export function functionReach(project: ProjectModel, fnId: string, depth = 0, vi
     if (result.context === 'handler') break;
     // Recursion (a tree walk calling itself per entry) visits each node once: it does not repeat the work.
     if (site.call.functionId === fnId || (site.call.functionId && visiting.has(site.call.functionId))) continue;
-    const ownLoops = site.call.loopIds.map((id) => site.file.loops.find((l) => l.id === id)!).filter((l) => l && !isTrivialLoop(l));
+    const ownLoops = site.call.loopIds.map((id) => loopById(site.file, id)!).filter((l) => l && !isTrivialLoop(l));
     let candidate: FunctionReach | undefined;
     if (site.call.context === 'handler') candidate = { repeated: true, context: 'handler', site, steady: true };
     else if (ownLoops.length > 0) {
@@ -247,7 +264,7 @@ export function inElseClause(file: FileModel, loop: LoopInfo, call: CallSite): b
 }
 
 export function where(project: ProjectModel, file: FileModel, call: CallSite): Where {
-  const loops = call.loopIds.map((id) => file.loops.find((l) => l.id === id)!).filter((l) => l && !inElseClause(file, l, call));
+  const loops = call.loopIds.map((id) => loopById(file, id)!).filter((l) => l && !inElseClause(file, l, call));
   // The linker demotes plain loops in set-up code (before the service loop) to start-up: they run once.
   const setupLoop = call.loopIds.length > 0 && call.context === 'startup';
   const ownLoops = setupLoop ? [] : loops.filter((l) => !isTrivialLoop(l));

@@ -1,8 +1,9 @@
 // Read-modify-write of a whole JSON file inside one function (DK402), found once per project:
 // the read may sit in a helper (`_load()` of DATA_FILE) and the write in the caller, or both in helpers.
 import type { CallSite, FileModel, FunctionInfo, ProjectModel } from '../../model/types.js';
+import { groupBy } from '../file-index.js';
 import { argument } from '../support.js';
-import { calledFunction, fileAccesses, helperIo, localText, pathKey, type FileAccess } from './files.js';
+import { calledFunction, fileAccesses, helperIo, localText, pathKey, type FileAccess, type HelperIo } from './files.js';
 
 export interface ReadModifyWrite {
   /** The function that reads, changes and writes. */
@@ -43,18 +44,20 @@ function argKey(file: FileModel, site: CallSite, param: number, paramName: strin
   return { key: pathKey(text), text: arg.expr.text };
 }
 
-function opsOf(project: ProjectModel, file: FileModel, fn: FunctionInfo): Op[] {
+function opsOf(project: ProjectModel, file: FileModel, fn: FunctionInfo, accesses: readonly FileAccess[], io: Map<string, HelperIo[]>): Op[] {
   const ops: Op[] = [];
-  const direct = fileAccesses(file).filter((a: FileAccess) => a.call.functionId === fn.id && a.kind !== 'append');
-  for (const a of direct) {
+  for (const a of accesses) {
+    if (a.kind === 'append') continue;
     ops.push({
       kind: a.kind as 'read' | 'write', key: a.key, json: a.json, start: a.call.span.start, reportFile: file,
       reportCall: a.loadCall ?? a.call, siteCall: a.call, pathText: a.pathText, atomic: false,
     });
   }
-  const io = helperIo(project);
+  // A call of `fn` reaches one of `fn`'s callees (`calledFunction`): when none of them loads or saves, none does.
+  const callsHelpers = [...fn.callees].some((id) => io.has(id));
   for (const id of fn.callIds) {
     const site = file.calls[id]!;
+    if (!callsHelpers && site.functionId === fn.id) continue;
     const target = calledFunction(project, file, site);
     if (!target || target === fn.id) continue;
     const helper = project.functionsById.get(target);
@@ -86,9 +89,11 @@ export function readModifyWrites(project: ProjectModel): ReadModifyWrite[] {
   const cached = memo.get(project);
   if (cached) return cached;
   const result: ReadModifyWrite[] = [];
+  const io = helperIo(project);
   for (const file of project.files) {
+    const accessesByFunction = groupBy(fileAccesses(file), (access) => [access.call.functionId]);
     for (const fn of file.functions.values()) {
-      const ops = opsOf(project, file, fn);
+      const ops = opsOf(project, file, fn, accessesByFunction.get(fn.id) ?? [], io);
       for (const read of ops) {
         if (read.kind !== 'read' || !read.json) continue;
         // Read and write must repeat together: a checkpoint loaded once before the loop and saved inside it is not a RMW.

@@ -2,10 +2,11 @@
 // client) waits for nothing.
 import { cycleRate } from '../../impact/rate.js';
 import { sleepInterval } from '../../model/link.js';
-import { fmt, fmtEs, functionOf, isRouteFunction, isTestFile, loopKind, loopOf, reachable, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, functionOf, isRouteFunction, isTestFile, loopKind, reachable, withContext } from '../polling/hotpath.js';
 import { report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { handlerPath, requestPathKind } from './servers.js';
+import { loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'IO104',
@@ -48,7 +49,7 @@ export const IO104: Rule = {
       const seconds = interval?.seconds;
       const server = requestPathKind(project, call.functionId);
       const inRetry = call.loopIds.some((id) => {
-        const loop = loopOf(file, id);
+        const loop = loopById(file, id);
         return loop !== undefined && loopKind(file, loop) === 'retry';
       });
       // Routes of a web framework run on a worker pool; http.server handlers with no server found may be single-threaded.

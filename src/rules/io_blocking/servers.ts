@@ -34,7 +34,7 @@ export function serverKind(project: ProjectModel, file: FileModel, dotted: strin
   const cls = resolveClass(project, file, dotted);
   const info = cls ? classInfo(project, cls) : undefined;
   if (!info) return undefined;
-  const kinds = info.bases.map((base) => serverKind(project, info.file, base, depth + 1));
+  const kinds = info.cls.bases.map((base) => serverKind(project, info.file, base, depth + 1));
   if (kinds.includes('threaded')) return 'threaded';
   if (kinds.includes('single')) return 'single';
   return undefined;
@@ -78,9 +78,8 @@ const HANDLER_METHOD = /^(do_[A-Z]+|handle|handle_one_request)$/;
 function handlerMethods(project: ProjectModel, classDotted: string, depth = 0): string[] {
   const info = classInfo(project, classDotted);
   if (!info || depth > 5) return [];
-  const cls = info.file.classes.get(info.qualname);
-  const own = (cls?.methods ?? []).filter((id) => HANDLER_METHOD.test(project.functionsById.get(id)?.fn.name ?? ''));
-  const inherited = info.bases.flatMap((base) => {
+  const own = info.cls.methods.filter((id) => HANDLER_METHOD.test(project.functionsById.get(id)?.fn.name ?? ''));
+  const inherited = info.cls.bases.flatMap((base) => {
     const resolved = resolveClass(project, info.file, base);
     return resolved ? handlerMethods(project, resolved, depth + 1) : [];
   });

@@ -3,8 +3,9 @@ import { ASSUMED, cycleRate } from '../../impact/rate.js';
 import type { Context, Expr, FileModel, ProjectModel, Span } from '../../model/types.js';
 import { trimSite } from '../scalability/lists.js';
 import { contextAt, functionInfo, HEAT, identifiers, rateAt } from './helpers.js';
-import { loopById, num, report } from '../support.js';
+import { lookupTable, loopById, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
+import { assignmentsTo } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'ME603',
@@ -33,10 +34,10 @@ export const meta: RuleMeta = {
 
 type Kind = 'list' | 'dict' | 'set' | 'deque';
 
-const CONTAINER_CALLS: Record<string, Kind> = {
+const CONTAINER_CALLS = lookupTable<Kind>({
   list: 'list', dict: 'dict', set: 'set', 'collections.defaultdict': 'dict', 'collections.OrderedDict': 'dict',
   'collections.Counter': 'dict', 'collections.deque': 'deque',
-};
+});
 const GROW_METHODS: Record<Kind, RegExp> = {
   list: /^(append|extend|insert)$/, deque: /^(append|appendleft|extend|extendleft)$/, set: /^(add|update)$/, dict: /^(setdefault)$/,
 };
@@ -54,7 +55,7 @@ function containerKind(expr: Expr): Kind | undefined {
   if (expr.type === 'dictionary') return expr.text.replace(/\s/g, '') === '{}' ? 'dict' : undefined;
   if (expr.type !== 'call') return undefined;
   const name = (expr.qualifiedName ?? '').replace(/^(typing|builtins)\./, '');
-  const kind = CONTAINER_CALLS[name];
+  const kind = CONTAINER_CALLS(name);
   if (!kind) return undefined;
   if (kind === 'deque' && /maxlen/.test(expr.text)) return undefined;
   if ((name === 'list' || name === 'dict' || name === 'set') && !/\(\s*\)$/.test(expr.text)) return undefined;
@@ -75,7 +76,7 @@ function containers(file: FileModel): Container[] {
       const kind = containerKind(value);
       if (!kind) continue;
       // An instance attribute of the same name shadows the class one: per object, not global.
-      if (file.assignments.some((a) => a.target === `self.${attribute}` && a.functionId !== undefined && !a.augmented)) continue;
+      if (assignmentsTo(file, `self.${attribute}`).some((a) => a.functionId !== undefined && !a.augmented)) continue;
       result.push({ name: `${cls.name}.${attribute}`, aliases: [`self.${attribute}`, `cls.${attribute}`, `${cls.name}.${attribute}`], kind, span: cls.span });
     }
   }

@@ -4,6 +4,8 @@ import type { Context, FileModel, Span } from '../../model/types.js';
 import { codeOnly, contextAt, countUses, escapeRegExp, functionText, rateAt } from './helpers.js';
 import { fileGrowth, wholeRead } from './reads.js';
 import { callText } from '../parallelism/independence.js';
+import { assignmentsTo } from '../file-index.js';
+import { declaresGlobal } from '../scalability/lists.js';
 import { num, positional, report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta } from '../types.js';
 
@@ -155,8 +157,8 @@ export const ME605: Rule = {
       const built = a.value.type === 'list_comprehension' || (a.value.type === 'call' && a.value.qualifiedName === 'list' && LAZY_SOURCE.test(a.value.text.slice(5)));
       if (!built) continue;
       const code = codeOnly(functionText(file, a.functionId));
-      if (new RegExp(`^\\s*global\\s+[\\w\\s,]*\\b${a.target}\\b`, 'm').test(code)) continue;
-      const uses = countUses(code, a.target) - file.assignments.filter((x) => x.functionId === a.functionId && x.target === a.target).length;
+      if (declaresGlobal(code, a.target)) continue;
+      const uses = countUses(code, a.target) - assignmentsTo(file, a.target).filter((x) => x.functionId === a.functionId).length;
       if (uses < 1) continue;
       const context = contextAt(file, a.functionId, a.loopIds);
       const inner = a.value.type === 'list_comprehension' ? a.value.text.trim().slice(1, -1).trim() : a.value.text.slice(5, -1);

@@ -3,6 +3,8 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CycleRate, UnitId } from '../../impact/types.js';
 import type { CallSite, Context, Expr, FileModel, FunctionInfo, LoopInfo, ProjectModel, Span } from '../../model/types.js';
+import { callsOfFunction } from '../file-index.js';
+import { memoPerCall, perFileMap, type CallAnswer } from '../memo.js';
 import { fileOp, isHttpCall, isOpen, isSubprocess, loopById, openMode, positional, keyword } from '../support.js';
 
 export const HEAT: Record<Context, number> = { startup: 0, per_task: 1, loop: 2, poll_loop: 3, handler: 4 };
@@ -182,7 +184,7 @@ export function openCallFor(file: FileModel, call: CallSite): CallSite | undefin
       if (opened?.callee === 'os.fdopen') return opened;
     }
   }
-  const assigned = file.calls.filter((c) => c.assignedTo === receiver && c.functionId === call.functionId && isOpen(c) && c.span.start < call.span.start);
+  const assigned = callsOfFunction(file, call.functionId).filter((c) => c.assignedTo === receiver && isOpen(c) && c.span.start < call.span.start);
   return assigned[assigned.length - 1];
 }
 
@@ -293,21 +295,22 @@ export function blockingOp(call: CallSite): BlockingOp | undefined {
 }
 
 /** A project function a call reaches (the linker's resolution, by the same dotted names). */
-export function resolveCallee(project: ProjectModel, file: FileModel, call: CallSite): { file: FileModel; fn: FunctionInfo } | undefined {
-  // Rules ask about the same call sites many times: remember each answer per project (and file).
-  let memo = resolvedCache.get(project);
-  if (!memo) {
-    memo = new WeakMap();
-    resolvedCache.set(project, memo);
-  }
-  const known = memo.get(call);
-  if (known && known.file === file) return known.found;
-  const found = resolveCalleeUncached(project, file, call);
-  memo.set(call, { file, found });
+export const resolveCallee: CallAnswer<{ file: FileModel; fn: FunctionInfo } | undefined> = memoPerCall((project, file, call) => {
+  const callee = call.callee;
+  // `f(x).g(y)…` thousands long: no project function has such a name, and building every prefix is cubic.
+  if (callee.length > 1000 || /[()[\]'"\s]/.test(callee)) return undefined;
+  // `self.method()` also tries the caller's class; any other call's answer depends only on its callee name.
+  const owner = /^(self|cls)\.\w+$/.test(call.calleeText) ? functionInfo(file, call.functionId)?.className : undefined;
+  const selfMethod = owner ? `${owner}.${call.calleeText.split('.')[1]}` : undefined;
+  const key = selfMethod === undefined ? callee : `${callee}\0${selfMethod}`;
+  const byName = resolvedNames(project, file);
+  let found = byName.get(key);
+  if (found === undefined && !byName.has(key)) byName.set(key, (found = resolveName(project, file, callee, selfMethod)));
   return found;
-}
+});
 
-const resolvedCache = new WeakMap<ProjectModel, WeakMap<CallSite, { file: FileModel; found: { file: FileModel; fn: FunctionInfo } | undefined }>>();
+/** Answers of `resolveName`, per file: a callee name (`os.path.join`) recurs across a file's calls. */
+const resolvedNames = perFileMap<{ file: FileModel; fn: FunctionInfo } | undefined>();
 
 const headsCache = new WeakMap<ProjectModel, Set<string>>();
 
@@ -325,38 +328,55 @@ function moduleHeads(project: ProjectModel): Set<string> {
   return heads;
 }
 
-function resolveCalleeUncached(project: ProjectModel, file: FileModel, call: CallSite): { file: FileModel; fn: FunctionInfo } | undefined {
-  const caller = functionInfo(file, call.functionId);
-  const candidates: string[] = [];
-  const callee = call.callee;
-  // `f(x).g(y)…` thousands long: no project function has such a name, and building every prefix is cubic.
-  if (callee.length > 1000 || /[()[\]'"\s]/.test(callee)) return undefined;
-  const dot = callee.lastIndexOf('.');
-  if (dot > 0) candidates.push(`${callee.slice(0, dot)}:${callee.slice(dot + 1)}`);
-  candidates.push(`${file.module}:${callee}`);
-  if (/^(self|cls)\.\w+$/.test(call.calleeText) && caller?.className) candidates.push(`${file.module}:${caller.className}.${call.calleeText.split('.')[1]}`);
-  // `pkg.mod.Class.method` → module `pkg.mod`, qualname `Class.method`
+/** The function `callee` names from `file`'s module; `selfMethod` (`Class.method`) for `self.method()` in a method. */
+function resolveName(project: ProjectModel, file: FileModel, callee: string, selfMethod: string | undefined): { file: FileModel; fn: FunctionInfo } | undefined {
+  const anywhere = calleeCandidates(project, callee);
+  if (anywhere.headIsModule && anywhere.first) return anywhere.first;
+  const inModule = project.functionsById.get(`${file.module}:${callee}`) ?? (selfMethod !== undefined ? project.functionsById.get(`${file.module}:${selfMethod}`) : undefined);
+  return inModule ?? anywhere.rest;
+}
+
+/**
+ * The parts of the search for `callee` that do not depend on the caller's module, in search order: `first`
+ * splits at the last dot (`pkg.mod.f` → `pkg.mod:f`), tried before the caller's module when the callee
+ * starts like a project module; `rest` is what is tried after it (longer splits, then constructors).
+ */
+interface CalleeCandidates {
+  headIsModule: boolean;
+  first?: { file: FileModel; fn: FunctionInfo };
+  rest?: { file: FileModel; fn: FunctionInfo };
+}
+
+const candidatesCache = new WeakMap<ProjectModel, Map<string, CalleeCandidates>>();
+
+function calleeCandidates(project: ProjectModel, callee: string): CalleeCandidates {
+  let byCallee = candidatesCache.get(project);
+  if (!byCallee) candidatesCache.set(project, (byCallee = new Map()));
+  let found = byCallee.get(callee);
+  if (!found) byCallee.set(callee, (found = calleeCandidatesUncached(project, callee)));
+  return found;
+}
+
+function calleeCandidatesUncached(project: ProjectModel, callee: string): CalleeCandidates {
   const parts = callee.split('.');
   if (!moduleHeads(project).has(parts[0]!)) {
-    // No project module starts like the callee: only the candidates in this file's module can match (the
-    // same answer as the full search below, without building every prefix of every call).
-    for (const id of candidates.slice(dot > 0 ? 1 : 0)) {
-      const found = project.functionsById.get(id);
-      if (found) return found;
-    }
-    return moduleHeads(project).has('') ? project.functionsById.get(`:${parts.join('.')}.__init__`) : undefined;
+    // No project module starts like the callee: only the caller's module can define it (the same answer as the
+    // full search below, without building every prefix of every call).
+    return { headIsModule: false, rest: moduleHeads(project).has('') ? project.functionsById.get(`:${callee}.__init__`) : undefined };
   }
-  for (let i = parts.length - 1; i > 0; i--) candidates.push(`${parts.slice(0, i).join('.')}:${parts.slice(i).join('.')}`);
-  for (const id of candidates) {
-    const found = project.functionsById.get(id);
-    if (found) return found;
+  const dot = callee.lastIndexOf('.');
+  const first = dot > 0 ? project.functionsById.get(`${callee.slice(0, dot)}:${callee.slice(dot + 1)}`) : undefined;
+  // `pkg.mod.Class.method` → module `pkg.mod`, qualname `Class.method`
+  for (let i = parts.length - 1; i > 0; i--) {
+    const rest = project.functionsById.get(`${parts.slice(0, i).join('.')}:${parts.slice(i).join('.')}`);
+    if (rest) return { headIsModule: true, first, rest };
   }
   // A class called as a constructor runs its __init__.
   for (let i = parts.length; i > 0; i--) {
-    const found = project.functionsById.get(`${parts.slice(0, i - 1).join('.')}:${parts.slice(i - 1).join('.')}.__init__`);
-    if (found) return found;
+    const rest = project.functionsById.get(`${parts.slice(0, i - 1).join('.')}:${parts.slice(i - 1).join('.')}.__init__`);
+    if (rest) return { headIsModule: true, first, rest };
   }
-  return undefined;
+  return { headIsModule: true, first };
 }
 
 const methodIndex = new WeakMap<ProjectModel, Map<string, { file: FileModel; fn: FunctionInfo }[]>>();

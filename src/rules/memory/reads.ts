@@ -3,6 +3,7 @@
 import type { CallSite, Context, Expr, FileModel, ProjectModel } from '../../model/types.js';
 import type { L10n, Severity } from '../types.js';
 import { contains, functionInfo, growthReason, openCallFor, pathArg, resolveCallee } from './helpers.js';
+import { memoPerFileCall } from '../memo.js';
 import { fileOp, isOpen, positional } from '../support.js';
 
 export interface WholeRead {
@@ -16,7 +17,9 @@ export interface WholeRead {
 }
 
 /** A call that reads a whole file into memory: `f.read()`, `f.readlines()`, `Path(p).read_text()`. */
-export function wholeRead(file: FileModel, call: CallSite): WholeRead | undefined {
+export const wholeRead = memoPerFileCall(wholeReadOf);
+
+function wholeReadOf(file: FileModel, call: CallSite): WholeRead | undefined {
   if (call.method === 'read' || call.method === 'readlines') {
     const size = positional(call, 0)?.expr;
     if (size && !(size.value.kind === 'number' && size.value.value < 0) && size.value.kind !== 'none') return undefined;

@@ -6,6 +6,7 @@ import { isHttpCall, num, report } from '../support.js';
 import { callSitesOf } from '../polling/hotpath.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { callText, independentLoopOf, mapsDirectly } from './independence.js';
+import { loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'PA901',
@@ -50,7 +51,7 @@ function networkUnit(project: ProjectModel, file: FileModel, call: CallSite): { 
   // pipeline, and one that loops over its own targets gets reported at that inner loop instead.
   if (ops.some((b) => !b.op.unit.startsWith('http') && b.op.unit !== 'stat' && b.op.unit !== 'python_op')) return undefined;
   if (ops.some((b) => b.op.unit.startsWith('http') && b.call.loopIds.some((id) => {
-    const loop = b.file.loops.find((l) => l.id === id);
+    const loop = loopById(b.file, id);
     return loop !== undefined && !isFixedCountLoop(b.file, loop);
   }))) return undefined;
   return { unit: found.op.unit, via: `${callee.fn.qualname} → ${found.call.calleeText}` };

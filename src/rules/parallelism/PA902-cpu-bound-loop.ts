@@ -1,6 +1,7 @@
 import type { AssignmentInfo, CallSite, FileModel, FunctionInfo, ProjectModel } from '../../model/types.js';
 import { functionInfo, identifiers, loopPassRate, resolveCallee } from '../memory/helpers.js';
 import { milderIf, oneOff } from '../memory/reads.js';
+import { callsInLoop } from '../file-index.js';
 import { keyword, num, positional, report, SEVERITY_ORDER } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { callText, independentLoopOf, mapsDirectly } from './independence.js';
@@ -44,9 +45,18 @@ const BIG_DATA = /\.read\(\s*\)|read_bytes\(|read_text\(/;
 /** Names bound in the loop (or the helper) to a whole file's content (`data = fh.read()`). */
 function wholeContentNames(file: FileModel, inScope: (a: AssignmentInfo) => boolean): Set<string> {
   const names = new Set<string>();
-  for (const a of file.assignments) if (inScope(a) && BIG_DATA.test(a.value.text) && /^\w+$/.test(a.target)) names.add(a.target);
+  for (const a of wholeContentAssignments(file)) if (inScope(a)) names.add(a.target);
   return names;
 }
+
+/** Assignments of a whole file's content to a name, anywhere in the file (few: asked for every call in a loop). */
+function wholeContentAssignments(file: FileModel): AssignmentInfo[] {
+  let found = wholeContent.get(file);
+  if (!found) wholeContent.set(file, (found = file.assignments.filter((a) => BIG_DATA.test(a.value.text) && /^\w+$/.test(a.target))));
+  return found;
+}
+
+const wholeContent = new WeakMap<FileModel, AssignmentInfo[]>();
 
 const CHEAP_BUILTINS = /^(ord|chr|len|abs|min|max|int|divmod|range|enumerate|bool|float)$/;
 
@@ -60,7 +70,7 @@ function pythonHotLoop(file: FileModel, fn: FunctionInfo): string | undefined {
     const param = over?.[1] ?? over?.[2] ?? over?.[3];
     if (!param || !params.has(param)) continue;
     const arithmetic = file.assignments.filter((a) => a.loopIds.includes(loop.id) && !/["']/.test(a.value.text) && /[%^&|*]|<<|>>/.test(a.value.text));
-    const calls = file.calls.filter((c) => c.loopIds.includes(loop.id));
+    const calls = callsInLoop(file, loop.id);
     if (arithmetic.length > 0 && calls.every((c) => CHEAP_BUILTINS.test(c.callee))) return param;
   }
   return undefined;
@@ -70,7 +80,16 @@ function pythonHotLoop(file: FileModel, fn: FunctionInfo): string | undefined {
 function helperWork(project: ProjectModel, file: FileModel, call: CallSite): Work | undefined {
   const callee = resolveCallee(project, file, call);
   if (!callee || callee.fn.id === call.functionId) return undefined;
-  const big = wholeContentNames(callee.file, (a) => a.functionId === callee.fn.id);
+  // The same helper is called from many loops: its work is a fact of its own body.
+  let work = helperWorks.get(callee.fn);
+  if (work === undefined) helperWorks.set(callee.fn, (work = workInHelper(callee) ?? null));
+  return work ?? undefined;
+}
+
+const helperWorks = new WeakMap<FunctionInfo, Work | null>();
+
+function workInHelper(callee: { file: FileModel; fn: FunctionInfo }): Work | undefined {
+  const big = () => wholeContentNames(callee.file, (a) => a.functionId === callee.fn.id);
   for (const id of callee.fn.callIds) {
     const inner = callee.file.calls[id];
     const work = inner ? cpuWork(inner, big) : undefined;
@@ -81,20 +100,25 @@ function helperWork(project: ProjectModel, file: FileModel, call: CallSite): Wor
   return undefined;
 }
 
-function cpuWork(call: CallSite, big: Set<string>): Work | undefined {
+/** `big`: the names holding whole file contents where the call is (asked only for hashes and regexes). */
+function cpuWork(call: CallSite, big: () => Set<string>): Work | undefined {
   if (call.callee === 'hashlib.pbkdf2_hmac') {
     const iterations = (keyword(call, 'iterations') ?? positional(call, 3))?.expr.value;
     const count = iterations?.kind === 'number' ? iterations.value : 100_000;
     return { kind: 'kdf', ms: count / 1000, releasesGil: true, what: `hashlib.pbkdf2_hmac(…, ${num(count)} iterations)` };
   }
   if (call.callee === 'hashlib.scrypt') return { kind: 'kdf', ms: 50, releasesGil: true, what: 'hashlib.scrypt' };
-  const dataText = call.args.filter((a) => !a.name).map((a) => a.expr.text).join(' ');
-  const dataIsBig = BIG_DATA.test(dataText) || [...identifiers(dataText)].some((id) => big.has(id));
+  const dataIsBig = () => {
+    const dataText = call.args.filter((a) => !a.name).map((a) => a.expr.text).join(' ');
+    if (BIG_DATA.test(dataText)) return true;
+    const names = big();
+    return [...identifiers(dataText)].some((id) => names.has(id));
+  };
   if (COMPRESSION.test(call.callee)) return { kind: 'compression', ms: 30, releasesGil: true, what: call.callee };
-  if ((HASHES.test(call.callee) || (call.method === 'update' && /hashlib/.test(call.receiverType ?? ''))) && dataIsBig) {
+  if ((HASHES.test(call.callee) || (call.method === 'update' && /hashlib/.test(call.receiverType ?? ''))) && dataIsBig()) {
     return { kind: 'hash', ms: 2, releasesGil: true, what: call.callee };
   }
-  if ((REGEX.test(call.callee) || (call.method && /^(findall|finditer|sub|subn|search|match|split)$/.test(call.method) && /re\.compile/.test(call.receiverType ?? ''))) && dataIsBig) {
+  if ((REGEX.test(call.callee) || (call.method && /^(findall|finditer|sub|subn|search|match|split)$/.test(call.method) && /re\.compile/.test(call.receiverType ?? ''))) && dataIsBig()) {
     return { kind: 'regex', ms: 10, releasesGil: false, what: call.calleeText };
   }
   return undefined;
@@ -107,7 +131,7 @@ export const PA902: Rule = {
     for (const call of file.calls) {
       const loopId = call.loopIds[0];
       if (loopId === undefined) continue;
-      const work = cpuWork(call, wholeContentNames(file, (a) => a.loopIds.includes(loopId))) ?? helperWork(project, file, call);
+      const work = cpuWork(call, () => wholeContentNames(file, (a) => a.loopIds.includes(loopId))) ?? helperWork(project, file, call);
       if (!work) continue;
       const independent = independentLoopOf(file, call);
       if (!independent) continue;

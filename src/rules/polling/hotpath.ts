@@ -1,8 +1,10 @@
 // Shared facts for the I/O, sync, polling and caching rules: which project function a call reaches,
 // how hot a function or loop is, what kind of loop a sleeping loop is (a poll, a retry, a throttle),
 // and what one pass of a poll loop does. Pure functions of the linked model, cached per project.
-import type { CallSite, Context, FileModel, FunctionInfo, LoopInfo, ProjectModel } from '../../model/types.js';
+import type { CallSite, ClassInfo, Context, FileModel, FunctionInfo, LoopInfo, ProjectModel } from '../../model/types.js';
 import { sleepInterval } from '../../model/link.js';
+import { callsInLoop, callsOwnedByLoop, loopById } from '../file-index.js';
+import { memoPerCall, perFileMap, type CallAnswer } from '../memo.js';
 
 const HEAT: Record<Context, number> = { startup: 0, per_task: 1, loop: 2, poll_loop: 3, handler: 4 };
 
@@ -12,11 +14,19 @@ export function hotter(a: Context, b: Context): Context {
 
 // ---------- call → project function
 
+/** A class of the project and the file that defines it. */
+export interface ClassEntry {
+  file: FileModel;
+  cls: ClassInfo;
+}
+
 interface FunctionIndex {
   byDotted: Map<string, string>;
-  classes: Map<string, { file: FileModel; qualname: string; bases: string[] }>;
+  classes: Map<string, ClassEntry>;
   /** `methodOf` answers (top-level lookups), remembered. */
   methods: Map<string, string | undefined>;
+  /** `resolveDotted` answers for callee names as written, remembered. */
+  absolute: Map<string, string | undefined | typeof NO_MATCH>;
 }
 
 const indexCache = new WeakMap<ProjectModel, FunctionIndex>();
@@ -24,10 +34,10 @@ const indexCache = new WeakMap<ProjectModel, FunctionIndex>();
 function functionIndex(project: ProjectModel): FunctionIndex {
   let index = indexCache.get(project);
   if (index) return index;
-  index = { byDotted: new Map(), classes: new Map(), methods: new Map() };
+  index = { byDotted: new Map(), classes: new Map(), methods: new Map(), absolute: new Map() };
   for (const file of project.files) {
     for (const fn of file.functions.values()) index.byDotted.set(`${file.module}.${fn.qualname}`, fn.id);
-    for (const cls of file.classes.values()) index.classes.set(`${file.module}.${cls.qualname}`, { file, qualname: cls.qualname, bases: cls.bases });
+    for (const cls of file.classes.values()) index.classes.set(`${file.module}.${cls.qualname}`, { file, cls });
   }
   indexCache.set(project, index);
   return index;
@@ -47,9 +57,9 @@ function methodOf(index: FunctionIndex, classDotted: string, name: string, depth
 function methodOfUncached(index: FunctionIndex, classDotted: string, name: string, depth: number): string | undefined {
   const direct = index.byDotted.get(`${classDotted}.${name}`);
   if (direct || depth > 5) return direct;
-  const cls = index.classes.get(classDotted);
-  for (const base of cls?.bases ?? []) {
-    const found = methodOf(index, base, name, depth + 1) ?? methodOf(index, `${cls!.file.module}.${base}`, name, depth + 1);
+  const entry = index.classes.get(classDotted);
+  for (const base of entry?.cls.bases ?? []) {
+    const found = methodOf(index, base, name, depth + 1) ?? methodOf(index, `${entry!.file.module}.${base}`, name, depth + 1);
     if (found) return found;
   }
   return undefined;
@@ -57,46 +67,61 @@ function methodOfUncached(index: FunctionIndex, classDotted: string, name: strin
 
 /** The project class a dotted name refers to (`status_api.StatusHandler`), as `module.Qual`. */
 export function resolveClass(project: ProjectModel, file: FileModel, dotted: string): string | undefined {
+  // Asked for most call sites (is it a server class?): remembered per file and name.
+  const resolved = resolvedClasses(project, file);
+  let found = resolved.get(dotted);
+  if (found === undefined && !resolved.has(dotted)) resolved.set(dotted, (found = resolveClassUncached(project, file, dotted)));
+  return found;
+}
+
+const resolvedClasses = perFileMap<string | undefined>();
+
+function resolveClassUncached(project: ProjectModel, file: FileModel, dotted: string): string | undefined {
   const index = functionIndex(project);
   for (const candidate of [dotted, `${file.module}.${dotted}`]) if (index.classes.has(candidate)) return candidate;
   return undefined;
 }
 
-export function classInfo(project: ProjectModel, dotted: string): { file: FileModel; qualname: string; bases: string[] } | undefined {
+export function classInfo(project: ProjectModel, dotted: string): ClassEntry | undefined {
   return functionIndex(project).classes.get(dotted);
 }
 
 /** The project function a call site runs (a function, a method, a constructor's `__init__`), if any. */
-export function resolveCallee(project: ProjectModel, file: FileModel, call: CallSite): string | undefined {
-  // Rules ask about the same call sites many times: remember each answer per project (and file).
-  let memo = resolvedCache.get(project);
-  if (!memo) {
-    memo = new WeakMap();
-    resolvedCache.set(project, memo);
-  }
-  const known = memo.get(call);
-  if (known && known.file === file) return known.to;
-  const to = resolveCalleeUncached(project, file, call);
-  memo.set(call, { file, to });
-  return to;
-}
-
-const resolvedCache = new WeakMap<ProjectModel, WeakMap<CallSite, { file: FileModel; to: string | undefined }>>();
-
-function resolveCalleeUncached(project: ProjectModel, file: FileModel, call: CallSite): string | undefined {
-  const index = functionIndex(project);
-  for (const candidate of [call.callee, `${file.module}.${call.callee}`]) {
-    const direct = index.byDotted.get(candidate);
-    if (direct) return direct;
-    if (index.classes.has(candidate)) return methodOf(index, candidate, '__init__');
-    const dot = candidate.lastIndexOf('.');
-    if (dot > 0 && index.classes.has(candidate.slice(0, dot))) return methodOf(index, candidate.slice(0, dot), candidate.slice(dot + 1));
-  }
+export const resolveCallee: CallAnswer<string | undefined> = memoPerCall((project, file, call) => {
+  const byName = resolvedNames(project, file);
+  let named = byName.get(call.callee);
+  if (named === undefined && !byName.has(call.callee)) byName.set(call.callee, (named = resolveName(project, file, call.callee)));
+  if (named !== NO_MATCH) return named;
   if (/^(self|cls)\.\w+$/.test(call.calleeText) && call.functionId) {
     const owner = project.functionsById.get(call.functionId)?.fn.className;
-    if (owner) return methodOf(index, `${file.module}.${owner}`, call.calleeText.split('.')[1]!);
+    if (owner) return methodOf(functionIndex(project), `${file.module}.${owner}`, call.calleeText.split('.')[1]!);
   }
   return undefined;
+});
+
+/** No project function or class has the callee's name: `self.x`/`cls.x` may still name a method. */
+const NO_MATCH = null;
+
+/** Answers of `resolveName`, per file: a callee name (`os.path.join`) recurs across a file's calls. */
+const resolvedNames = perFileMap<string | undefined | typeof NO_MATCH>();
+
+/** The project function a dotted callee name refers to from `file`'s module (a class's method, when it names one). */
+function resolveName(project: ProjectModel, file: FileModel, callee: string): string | undefined | typeof NO_MATCH {
+  const index = functionIndex(project);
+  // The callee as written is tried first, and means the same from every module: asked once per project.
+  let absolute = index.absolute.get(callee);
+  if (absolute === undefined && !index.absolute.has(callee)) index.absolute.set(callee, (absolute = resolveDotted(index, callee)));
+  return absolute !== NO_MATCH ? absolute : resolveDotted(index, `${file.module}.${callee}`);
+}
+
+/** The function, constructor or method a dotted name (`pkg.mod.Class.run`) names, or `NO_MATCH`. */
+function resolveDotted(index: FunctionIndex, dotted: string): string | undefined | typeof NO_MATCH {
+  const direct = index.byDotted.get(dotted);
+  if (direct) return direct;
+  if (index.classes.has(dotted)) return methodOf(index, dotted, '__init__');
+  const dot = dotted.lastIndexOf('.');
+  if (dot > 0 && index.classes.has(dotted.slice(0, dot))) return methodOf(index, dotted.slice(0, dot), dotted.slice(dot + 1));
+  return NO_MATCH;
 }
 
 export function functionOf(project: ProjectModel, id: string | undefined): { file: FileModel; fn: FunctionInfo } | undefined {
@@ -157,21 +182,6 @@ export function isHandlerFunction(project: ProjectModel, fnId: string | undefine
 
 // ---------- loops
 
-export function loopOf(file: FileModel, id: number | undefined): LoopInfo | undefined {
-  if (id === undefined) return undefined;
-  // By id through an index of the file's loops (first loop with an id wins, as `find` would).
-  let index = loopIndexes.get(file.loops);
-  if (!index || index.size !== file.loops.length) {
-    index = new Map();
-    for (const loop of file.loops) if (!index.has(loop.id)) index.set(loop.id, loop);
-    if (index.size === file.loops.length) loopIndexes.set(file.loops, index);
-    else return file.loops.find((l) => l.id === id); // duplicate ids: no index
-  }
-  return index.get(id);
-}
-
-const loopIndexes = new WeakMap<LoopInfo[], Map<number, LoopInfo>>();
-
 /** Source lines of a loop (header included), comments stripped. */
 export function loopLines(file: FileModel, loop: LoopInfo): string[] {
   return file.source.slice(loop.span.line - 1, loop.span.endLine).map((l) => l.replace(/(?<!\s)\s+#.*$/, '').replace(/^\s*#.*$/, ''));
@@ -183,13 +193,13 @@ export function functionLines(file: FileModel, fn: FunctionInfo): string[] {
 }
 
 /** Calls whose innermost loop is `loop` (its own body and, for `while`, its condition). */
-export function ownCalls(file: FileModel, loop: LoopInfo): CallSite[] {
-  return file.calls.filter((c) => c.loopIds[0] === loop.id);
+export function ownCalls(file: FileModel, loop: LoopInfo): readonly CallSite[] {
+  return callsOwnedByLoop(file, loop.id);
 }
 
 /** Calls anywhere inside `loop`, nested loops included (not nested functions). */
-export function callsInside(file: FileModel, loop: LoopInfo): CallSite[] {
-  return file.calls.filter((c) => c.loopIds.includes(loop.id));
+export function callsInside(file: FileModel, loop: LoopInfo): readonly CallSite[] {
+  return callsInLoop(file, loop.id);
 }
 
 export type LoopKind = 'poll' | 'retry' | 'throttle';
@@ -220,6 +230,15 @@ function rangeBound(file: FileModel, loop: LoopInfo): number | undefined {
  * sleeps between them to pace itself.
  */
 export function loopKind(file: FileModel, loop: LoopInfo): LoopKind {
+  // Asked for every call in the loop, by many rules; a loop's kind is a fact of its own file.
+  let kind = loopKinds.get(loop);
+  if (!kind) loopKinds.set(loop, (kind = loopKindUncached(file, loop)));
+  return kind;
+}
+
+const loopKinds = new WeakMap<LoopInfo, LoopKind>();
+
+function loopKindUncached(file: FileModel, loop: LoopInfo): LoopKind {
   if (loop.kind === 'while') {
     if (loop.unbounded) return RETRY_WORDS.test(loopLines(file, loop).join('\n')) && loop.hasBreakOrReturn && /except/.test(loopLines(file, loop).join('\n')) ? 'retry' : 'poll';
     return RETRY_WORDS.test(loop.conditionText ?? '') ? 'retry' : 'poll';
@@ -238,9 +257,16 @@ export function loopKind(file: FileModel, loop: LoopInfo): LoopKind {
 /** A loop that repeats one operation until it succeeds (`for attempt in range(3): try … except: sleep`). */
 export function isRetryLoop(file: FileModel, loop: LoopInfo): boolean {
   if (loop.kind === 'comprehension' || loopKind(file, loop) !== 'retry') return false;
-  const body = loopLines(file, loop).join('\n');
-  return /\bexcept\b|sleep\(/.test(body) || RETRY_WORDS.test(`${loop.targetText ?? ''} ${loop.iterableText ?? ''} ${loop.conditionText ?? ''}`);
+  let retry = retryLoops.get(loop);
+  if (retry === undefined) {
+    const body = loopLines(file, loop).join('\n');
+    retry = /\bexcept\b|sleep\(/.test(body) || RETRY_WORDS.test(`${loop.targetText ?? ''} ${loop.iterableText ?? ''} ${loop.conditionText ?? ''}`);
+    retryLoops.set(loop, retry);
+  }
+  return retry;
 }
+
+const retryLoops = new WeakMap<LoopInfo, boolean>();
 
 /** The sleep/wait call that paces a loop, when it is in this file. */
 export function sleepOf(file: FileModel, loop: LoopInfo): CallSite | undefined {
@@ -257,7 +283,7 @@ export function pollLoops(file: FileModel): LoopInfo[] {
 
 /** The context the loop runs in: the context of the function that holds it. */
 export function loopContext(project: ProjectModel, file: FileModel, loop: LoopInfo): Context {
-  const outer = loop.parentLoopId !== undefined ? loopOf(file, loop.parentLoopId) : undefined;
+  const outer = loop.parentLoopId !== undefined ? loopById(file, loop.parentLoopId) : undefined;
   const own = functionContext(project, loop.functionId);
   if (outer?.poll) return hotter(own, 'poll_loop');
   if (outer) return hotter(own, 'loop');
@@ -298,7 +324,7 @@ export function pollWork(project: ProjectModel, file: FileModel, loop: LoopInfo,
   const result: PollWork[] = [];
   const visited = new Set<string>();
   const inMessageLoop = (f: FileModel, loopIds: number[]) => loopIds.some((id) => {
-    const inner = loopOf(f, id);
+    const inner = loopById(f, id);
     return inner !== undefined && isMessageLoop(f, inner, f === file ? loop : undefined);
   });
   const visit = (calls: PollWork[], depth: number) => {
@@ -416,12 +442,13 @@ function isHandlerClassDotted(project: ProjectModel, file: FileModel, bases: str
     if (HANDLER_BASES.test(base)) return true;
     const resolved = resolveClass(project, file, base);
     const info = resolved ? classInfo(project, resolved) : undefined;
-    return info ? isHandlerClassDotted(project, info.file, info.bases, depth + 1) : false;
+    return info ? isHandlerClassDotted(project, info.file, info.cls.bases, depth + 1) : false;
   });
 }
 
 function localLoopContext(file: FileModel, call: CallSite): { context: Context; pollLoop?: { file: FileModel; loop: LoopInfo } } | undefined {
-  const loops = call.loopIds.map((id) => loopOf(file, id)).filter((l): l is LoopInfo => l !== undefined);
+  if (call.loopIds.length === 0) return undefined;
+  const loops = call.loopIds.map((id) => loopById(file, id)).filter((l): l is LoopInfo => l !== undefined);
   // A retry repeats one operation only when it fails: it does not make the work hotter.
   const iterating = loops.filter((l) => !isRetryLoop(file, l));
   const poll = iterating.find((l) => l.poll);
@@ -440,66 +467,90 @@ function startedTargets(project: ProjectModel, file: FileModel, call: CallSite):
   return target ? [target] : [];
 }
 
+interface ContextEdge {
+  file: FileModel;
+  call: CallSite;
+  to: string;
+  spawn: boolean;
+  /** `to` and the calling function as numbers (-1: module level), for the array reads of the fixed point. */
+  toNumber: number;
+  callerNumber: number;
+}
+
 export function contexts(project: ProjectModel): Map<string, FunctionContext> {
   const cached = contextCache.get(project);
   if (cached) return cached;
   const result = new Map<string, FunctionContext>();
-  const edges: { file: FileModel; call: CallSite; to: string; spawn: boolean }[] = [];
-  const called = new Set<string>();
+  // Function ids get numbers so that the fixed point below reads arrays rather than maps keyed by long strings.
+  const numbers = new Map<string, number>();
+  const numberOf = (id: string): number => {
+    let n = numbers.get(id);
+    if (n === undefined) numbers.set(id, (n = numbers.size));
+    return n;
+  };
+  const edges: ContextEdge[] = [];
+  const called = new Set<number>();
+  const addEdge = (file: FileModel, call: CallSite, to: string, spawn: boolean) => {
+    const toNumber = numberOf(to);
+    edges.push({ file, call, to, spawn, toNumber, callerNumber: call.functionId ? numberOf(call.functionId) : -1 });
+    called.add(toNumber);
+  };
   for (const file of project.files) {
     for (const call of file.calls) {
       if (isConcurrentStart(call)) {
-        for (const to of startedTargets(project, file, call)) { edges.push({ file, call, to, spawn: true }); called.add(to); }
+        for (const to of startedTargets(project, file, call)) addEdge(file, call, to, true);
         continue;
       }
       const to = resolveCallee(project, file, call);
-      if (to && to !== call.functionId) { edges.push({ file, call, to, spawn: false }); called.add(to); }
+      if (to && to !== call.functionId) addEdge(file, call, to, false);
     }
   }
   for (const { file, fn } of project.functionsById.values()) {
     const cls = fn.className ? file.classes.get(fn.className) : undefined;
     if ((cls && HANDLER_NAME.test(fn.name) && isHandlerClassDotted(project, file, cls.bases)) || isRouteFunction(fn)) {
       result.set(fn.id, { context: 'handler', inherited: true, evidence: true, root: 'handler', via: [fn.qualname] });
-    } else if (!called.has(fn.id)) {
+    } else if (!called.has(numberOf(fn.id))) {
       const cold = COLD_NAME.test(fn.name) || fn.decorators.some((d) => /command|click|app\.|route|fixture|property|abstractmethod/.test(d));
       result.set(fn.id, { context: cold ? 'startup' : 'per_task', inherited: false, evidence: false, via: [] });
     } else {
       result.set(fn.id, { context: 'startup', inherited: false, evidence: false, via: [] });
     }
   }
+  // `result` by function number, kept equal to it.
+  const contextOf: (FunctionContext | undefined)[] = new Array(numbers.size);
+  for (const [id, context] of result) contextOf[numberOf(id)] = context;
   // Performance (same result): a call site's own loop context never changes, so it is computed once; and an
   // edge whose caller has not changed since it was last tried cannot update its callee (callees only get
   // hotter or gain evidence), so it is skipped until its caller changes.
   const locals = edges.map((edge) => localLoopContext(edge.file, edge.call));
   const triedAt = new Float64Array(edges.length).fill(-1);
-  const updatedAt = new Map<string, number>();
+  const updatedAt = new Float64Array(numbers.size);
   let tick = 0;
   for (let changed = true, rounds = 0; changed && rounds < 32; rounds++) {
     changed = false;
     for (let index = 0; index < edges.length; index++) {
       const edge = edges[index]!;
-      const version = edge.call.functionId ? updatedAt.get(edge.call.functionId) ?? 0 : 0;
+      const version = edge.callerNumber >= 0 ? updatedAt[edge.callerNumber]! : 0;
       if (triedAt[index] === version) continue;
       triedAt[index] = version;
-      const caller = edge.call.functionId ? result.get(edge.call.functionId) : undefined;
+      const caller = edge.callerNumber >= 0 ? contextOf[edge.callerNumber] : undefined;
       const local = locals[index];
       const site: { context: Context; via: string[]; evidence: boolean; root?: FunctionContext['root']; pollLoop?: { file: FileModel; loop: LoopInfo } } = local && (!caller || HEAT[local.context] >= HEAT[caller.context])
         ? { ...local, via: caller?.via ?? [], evidence: true, root: local.context as 'loop' | 'poll_loop' }
-        : caller ? { ...caller } : { context: 'startup' as Context, via: [] as string[], evidence: false, root: undefined };
-      let inherited: FunctionContext;
-      if (edge.spawn) {
-        if (site.context === 'startup') continue;
-        inherited = { context: site.context === 'handler' ? 'handler' : 'per_task', inherited: true, evidence: site.evidence, root: site.root, via: [...site.via, edge.call.calleeText] };
-      } else if (site.context === 'loop') {
-        inherited = { context: 'per_task', inherited: true, evidence: site.evidence, root: site.root, via: [...site.via, edge.call.calleeText] };
-      } else {
-        inherited = { context: site.context, pollLoop: site.pollLoop, inherited: true, evidence: site.evidence, root: site.root, via: [...site.via, edge.call.calleeText] };
-      }
-      if (inherited.context === 'startup') continue;
-      const current = result.get(edge.to);
-      if (current && (HEAT[current.context] > HEAT[inherited.context] || (HEAT[current.context] === HEAT[inherited.context] && (current.evidence || !inherited.evidence)))) continue;
+        : caller ?? { context: 'startup' as Context, via: [] as string[], evidence: false, root: undefined };
+      if (edge.spawn && site.context === 'startup') continue;
+      const context: Context = edge.spawn ? (site.context === 'handler' ? 'handler' : 'per_task') : site.context === 'loop' ? 'per_task' : site.context;
+      if (context === 'startup') continue;
+      // Only a hotter context, or the same one with evidence where there was none, replaces the callee's.
+      const current = contextOf[edge.toNumber];
+      if (current && (HEAT[current.context] > HEAT[context] || (HEAT[current.context] === HEAT[context] && (current.evidence || !site.evidence)))) continue;
+      const via = [...site.via, edge.call.calleeText];
+      const inherited: FunctionContext = edge.spawn || site.context === 'loop'
+        ? { context, inherited: true, evidence: site.evidence, root: site.root, via }
+        : { context, pollLoop: site.pollLoop, inherited: true, evidence: site.evidence, root: site.root, via };
       result.set(edge.to, inherited);
-      updatedAt.set(edge.to, ++tick);
+      contextOf[edge.toNumber] = inherited;
+      updatedAt[edge.toNumber] = ++tick;
       changed = true;
     }
   }

@@ -4,6 +4,7 @@ import type { CallSite, Expr, FileModel, ProjectModel } from '../../model/types.
 import { contains, functionHeader, identifiers, pathArg } from '../memory/helpers.js';
 import { isOpen, nameHint, num, openMode, report, SEVERITY_ORDER } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
+import { assignmentsTo } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'SC704',
@@ -51,7 +52,7 @@ const SHARED_ROOT = /^(spool|spool_dir|spool_path|shared|shared_dir|common_dir|q
 /** A local name assigned once in the function (`path = self.spool / "stats.json"`): its value. */
 function resolveLocal(file: FileModel, functionId: string | undefined, expr: Expr | undefined): Expr | undefined {
   if (!expr || expr.type !== 'identifier' || /^[A-Z][A-Z0-9_]*$/.test(expr.text) || functionId === undefined) return expr;
-  const assigned = file.assignments.filter((a) => a.functionId === functionId && a.target === expr.text && !a.augmented);
+  const assigned = assignmentsTo(file, expr.text).filter((a) => a.functionId === functionId && !a.augmented);
   return assigned.length === 1 ? assigned[0]!.value : expr;
 }
 

@@ -2,13 +2,13 @@ import { ASSUMED, cycleRate } from '../../impact/rate.js';
 import type { CycleRate } from '../../impact/types.js';
 import type { CallSite, FileModel, LoopInfo, ProjectModel } from '../../model/types.js';
 import { codeOnly, functionHeader, functionText, isFixedCountLoop, loopHeader, resolveCallee } from '../memory/helpers.js';
-import { keyword, loopById, num, positional, report } from '../support.js';
+import { keyword, lookupTable, loopById, num, positional, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 
-const WORKER_CONSTRUCTORS: Record<string, 'thread' | 'process'> = {
+const WORKER_CONSTRUCTORS = lookupTable<'thread' | 'process'>({
   'threading.Thread': 'thread', 'threading.Timer': 'thread', '_thread.start_new_thread': 'thread', 'thread.start_new_thread': 'thread',
   'multiprocessing.Process': 'process',
-};
+});
 
 export const meta: RuleMeta = {
   id: 'SC706',
@@ -101,7 +101,7 @@ export const SC706: Rule = {
   check({ file, project, agents }) {
     const findings: RuleFinding[] = [];
     for (const call of file.calls) {
-      const kind = WORKER_CONSTRUCTORS[call.callee];
+      const kind = WORKER_CONSTRUCTORS(call.callee);
       if (!kind) continue;
       const loops = call.loopIds.map((id) => loopById(file, id)).filter((l): l is LoopInfo => l !== undefined);
       const dataLoop = loops.some((l) => !isFixedCountLoop(file, l));

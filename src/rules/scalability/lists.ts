@@ -1,5 +1,6 @@
 // Is a name a Python list, and a big one? For O(n) scans (SC703) and materialised lists (ME605).
 import type { AssignmentInfo, Expr, FileModel } from '../../model/types.js';
+import { assignmentsTo, callsOnReceiver, sourceText } from '../file-index.js';
 
 export interface ListEvidence {
   /** `grown`: appended to; `data`: built from data (comprehension, list(), listdir…); `annotated`: a `list` type hint. */
@@ -60,10 +61,10 @@ function assignmentsOf(file: FileModel, name: string, functionId: string | undef
     return { assignments: [...atClass, ...inMethods], lifetime: true };
   }
   if (!/^\w+$/.test(name)) return { assignments: [], lifetime: false };
-  const local = file.assignments.filter((a) => !a.augmented && a.target === name && a.functionId === functionId && functionId !== undefined);
-  const declaredGlobal = functionId !== undefined && new RegExp(`^\\s*global\\s+[\\w\\s,]*\\b${name}\\b`, 'm').test(functionSource(file, functionId));
+  const local = assignmentsTo(file, name).filter((a) => !a.augmented && a.functionId === functionId && functionId !== undefined);
+  const declaredGlobal = functionId !== undefined && declaresGlobal(functionSource(file, functionId), name);
   if (local.length > 0 && !declaredGlobal) return { assignments: local, lifetime: false };
-  const module = file.assignments.filter((a) => !a.augmented && a.target === name && a.functionId === undefined);
+  const module = assignmentsTo(file, name).filter((a) => !a.augmented && a.functionId === undefined);
   return { assignments: module, lifetime: module.length > 0 };
 }
 
@@ -75,8 +76,8 @@ function functionSource(file: FileModel, functionId: string): string {
 /** Calls that grow `name`: `.append/.extend/.insert`, or `name += [...]`. */
 export function growthSites(file: FileModel, name: string, functionId: string | undefined, lifetime: boolean) {
   const inScope = (fnId: string | undefined) => lifetime || fnId === functionId;
-  const calls = file.calls.filter((c) => c.receiver === name && /^(append|extend|insert)$/.test(c.method ?? '') && inScope(c.functionId));
-  const augmented = file.assignments.filter((a) => a.target === name && a.augmented === '+=' && inScope(a.functionId));
+  const calls = callsOnReceiver(file, name).filter((c) => /^(append|extend|insert)$/.test(c.method ?? '') && inScope(c.functionId));
+  const augmented = assignmentsTo(file, name).filter((a) => a.augmented === '+=' && inScope(a.functionId));
   return { calls, augmented };
 }
 
@@ -85,7 +86,7 @@ export function listEvidence(file: FileModel, name: string, functionId: string |
   const fn = functionId ? file.functions.get(functionId) : undefined;
   const param = fn?.params.includes(name);
   if (param) {
-    const local = file.assignments.filter((a) => a.target === name && a.functionId === functionId && !a.augmented);
+    const local = assignmentsTo(file, name).filter((a) => a.functionId === functionId && !a.augmented);
     if (isListAnnotation(fn?.paramAnnotations?.[name]) && local.length === 0) return { kind: 'annotated', lifetime: false, origin: `${name}: ${fn!.paramAnnotations![name]}` };
     if (local.length === 0) return undefined;
   }
@@ -108,16 +109,22 @@ export function listEvidence(file: FileModel, name: string, functionId: string |
   return undefined;
 }
 
+/** A `global name` statement in `code` (`name` is a pattern; the word test first, since code may be a whole file). */
+export function declaresGlobal(code: string, name: string): boolean {
+  return code.includes('global') && new RegExp(`^\\s*global\\s+[\\w\\s,]*\\b${name}\\b`, 'm').test(code);
+}
+
 /** Code that bounds or empties a container: `.clear()`, `.pop…()`, `.remove()`, `del x[…]`, `x = x[-N:]`, a `len(x) >` check. */
 export function trimSite(file: FileModel, name: string): string | undefined {
-  const trimming = file.calls.find((c) => c.receiver === name && /^(clear|pop|popitem|popleft|remove|discard|difference_update|intersection_update)$/.test(c.method ?? ''));
+  const trimming = callsOnReceiver(file, name).find((c) => /^(clear|pop|popitem|popleft|remove|discard|difference_update|intersection_update)$/.test(c.method ?? ''));
   if (trimming) return `${name}.${trimming.method}()`;
   const reassigned = file.assignments.find((a) => a.functionId !== undefined && !a.augmented && (a.target === name || a.target === `${name}[:]`));
-  if (reassigned && (/^(self|cls)\./.test(name) ? !/__init__$/.test(reassigned.functionId!) : new RegExp(`^\\s*global\\s+[\\w\\s,]*\\b${name}\\b`, 'm').test(file.source.join('\n')))) return `${name} = ${reassigned.value.text}`;
+  const text = sourceText(file);
+  if (reassigned && (/^(self|cls)\./.test(name) ? !/__init__$/.test(reassigned.functionId!) : declaresGlobal(text, name))) return `${name} = ${reassigned.value.text}`;
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const text = file.source.join('\n');
-  if (new RegExp(`\\bdel\\s+${escaped}\\s*\\[`).test(text)) return `del ${name}[...]`;
-  if (new RegExp(`len\\(\\s*${escaped}\\s*\\)\\s*(>|>=|==)`).test(text) || new RegExp(`(<|<=)\\s*len\\(\\s*${escaped}\\s*\\)`).test(text)) return `len(${name})`;
+  // (`includes` first: the whole file is scanned for every container.)
+  if (text.includes('del') && new RegExp(`\\bdel\\s+${escaped}\\s*\\[`).test(text)) return `del ${name}[...]`;
+  if (text.includes('len(') && (new RegExp(`len\\(\\s*${escaped}\\s*\\)\\s*(>|>=|==)`).test(text) || new RegExp(`(<|<=)\\s*len\\(\\s*${escaped}\\s*\\)`).test(text))) return `len(${name})`;
   if (new RegExp(`${escaped}\\s*=\\s*${escaped}\\s*\\[`).test(text)) return `${name}[...]`;
   return undefined;
 }

@@ -2,6 +2,8 @@
 // subclasses), whether requests run concurrently, the listen backlog, and what its handlers block on.
 import type { CallSite, ClassInfo, Expr, FileModel, FunctionInfo, ProjectModel } from '../../model/types.js';
 import { blockingInFunction, isTestFile, UNIT_MID_MS, type BlockingOp } from '../memory/helpers.js';
+import { classInfo, resolveClass, type ClassEntry } from '../polling/hotpath.js';
+import { memoPerCall, type CallAnswer } from '../memo.js';
 import { keyword, positional } from '../support.js';
 
 /** Stdlib servers that handle one request at a time. */
@@ -38,21 +40,9 @@ export interface ServerConstruction {
   ephemeral: boolean;
 }
 
-interface ClassEntry { file: FileModel; cls: ClassInfo }
-
-function classIndex(project: ProjectModel): Map<string, ClassEntry> {
-  const cached = classCache.get(project);
-  if (cached) return cached;
-  const index = new Map<string, ClassEntry>();
-  for (const file of project.files) for (const cls of file.classes.values()) index.set(`${file.module}.${cls.qualname}`, { file, cls });
-  classCache.set(project, index);
-  return index;
-}
-const classCache = new WeakMap<ProjectModel, Map<string, ClassEntry>>();
-
 export function projectClass(project: ProjectModel, file: FileModel, dotted: string): ClassEntry | undefined {
-  const index = classIndex(project);
-  return index.get(dotted) ?? index.get(`${file.module}.${dotted}`);
+  const resolved = resolveClass(project, file, dotted);
+  return resolved === undefined ? undefined : classInfo(project, resolved);
 }
 
 interface Walk { stdlib?: string; threaded: boolean; backlog?: number; customActivate: boolean; unknownBase: boolean }
@@ -80,6 +70,21 @@ function walkClass(project: ProjectModel, entry: ClassEntry, walk: Walk, depth: 
   }
 }
 
+/** What a project class's chain of bases says (`walkClass` from the class), once per class. */
+function classWalk(project: ProjectModel, entry: ClassEntry): Walk {
+  let walks = walksCache.get(project);
+  if (!walks) walksCache.set(project, (walks = new WeakMap()));
+  let walk = walks.get(entry.cls);
+  if (!walk) {
+    walk = { threaded: false, customActivate: false, unknownBase: false };
+    walkClass(project, entry, walk, 0);
+    walks.set(entry.cls, walk);
+  }
+  return walk;
+}
+
+const walksCache = new WeakMap<ProjectModel, WeakMap<ClassInfo, Walk>>();
+
 function assignedBacklog(file: FileModel): number | undefined {
   const sizes = file.assignments
     .filter((a) => /\.request_queue_size$/.test(a.target) && a.value.value.kind === 'number')
@@ -102,9 +107,15 @@ function isEphemeral(file: FileModel, call: CallSite): boolean {
 }
 
 /** The server a call constructs, if it constructs a stdlib TCP/HTTP server (directly or through a project subclass). */
-export function serverConstruction(project: ProjectModel, file: FileModel, call: CallSite): ServerConstruction | undefined {
+export const serverConstruction: CallAnswer<ServerConstruction | undefined> = memoPerCall(construction);
+
+function construction(project: ProjectModel, file: FileModel, call: CallSite): ServerConstruction | undefined {
   const known = SINGLE_THREADED.has(call.callee) || CONCURRENT.has(call.callee) || MAKE_SERVER.has(call.callee);
   if (!known && (call.method !== undefined && call.receiver !== undefined && !/^[\w.]+$/.test(call.receiver) || !projectClass(project, file, call.callee))) return undefined;
+  // Most project classes constructed are not servers: that is known before anything else is looked at.
+  const subclass = known ? undefined : projectClass(project, file, call.callee);
+  const chain = subclass ? classWalk(project, subclass) : undefined;
+  if (chain && !chain.stdlib) return undefined;
   const base = {
     call, classText: call.calleeText, customActivate: false, ephemeral: isEphemeral(file, call),
     handler: (positional(call, 1) ?? keyword(call, 'RequestHandlerClass'))?.expr,
@@ -122,8 +133,7 @@ export function serverConstruction(project: ProjectModel, file: FileModel, call:
       if (CONCURRENT.has(name)) threaded = true;
       const entry = projectClass(project, file, name);
       if (entry) {
-        const walk: Walk = { threaded: false, customActivate: false, unknownBase: false };
-        walkClass(project, entry, walk, 0);
+        const walk = classWalk(project, entry);
         threaded = walk.threaded;
         backlog = walk.backlog ?? backlog;
         customActivate = walk.customActivate;
@@ -133,14 +143,10 @@ export function serverConstruction(project: ProjectModel, file: FileModel, call:
     }
     return { ...base, stdlibClass: 'wsgiref.simple_server.WSGIServer', threaded, backlog, customActivate, handler: (positional(call, 2) ?? keyword(call, 'app'))?.expr };
   }
-  const entry = projectClass(project, file, call.callee);
-  if (!entry) return undefined;
-  const walk: Walk = { threaded: false, customActivate: false, unknownBase: false };
-  walkClass(project, entry, walk, 0);
-  if (!walk.stdlib) return undefined;
+  if (!subclass || !chain?.stdlib) return undefined;
   return {
-    ...base, stdlibClass: walk.stdlib, threaded: walk.threaded, projectClass: entry, customActivate: walk.customActivate,
-    backlog: walk.backlog ?? assignedBacklog(entry.file) ?? assignedBacklog(file),
+    ...base, stdlibClass: chain.stdlib, threaded: chain.threaded, projectClass: subclass, customActivate: chain.customActivate,
+    backlog: chain.backlog ?? assignedBacklog(subclass.file) ?? assignedBacklog(file),
   };
 }
 

@@ -4,6 +4,7 @@ import { argument, hasKwargsSplat, keyword, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { commandLabel, commandOf, WAITING_RUNS, type Command } from './command.js';
 import { pipesOf } from './popen.js';
+import { loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'SP504',
@@ -76,7 +77,7 @@ export const SP504: Rule = {
           if (isInteractive(command)) continue;
           // A supervisor blocks on its long-running child on purpose: `child = Popen(cmd); child.wait()` in a restart loop.
           const sameLoop = popen.loopIds.length > 0 && popen.loopIds[0] === call.loopIds[0];
-          if (call.method === 'wait' && sameLoop && pipesOf(popen).length === 0 && file.loops.find((l) => l.id === call.loopIds[0])?.kind === 'while') continue;
+          if (call.method === 'wait' && sameLoop && pipesOf(popen).length === 0 && loopById(file, call.loopIds[0])?.kind === 'while') continue;
         }
         kind = call.method;
       } else continue;

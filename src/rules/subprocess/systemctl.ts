@@ -2,6 +2,7 @@
 import type { CallSite, FileModel, LoopInfo, ProjectModel } from '../../model/types.js';
 import { callerSites, loopVariables, mentions } from '../disk/hot-path.js';
 import type { Command } from './command.js';
+import { loopById } from '../file-index.js';
 
 /** Verbs that accept several units in one call. */
 const MULTI_UNIT_VERBS = new Set([
@@ -35,7 +36,7 @@ export function systemctlPerUnit(project: ProjectModel, file: FileModel, call: C
   const user = command.words.includes('--user');
   const unitText = command.dynamic.join(', ');
   if (!unitText || command.dynamic.some((d) => d.startsWith('*'))) return undefined; // `*units`: already batched
-  const loops = call.loopIds.map((id) => file.loops.find((l) => l.id === id)!).filter(Boolean);
+  const loops = call.loopIds.map((id) => loopById(file, id)!).filter(Boolean);
   for (const loop of loops) {
     if (/^range\(/.test(loop.iterableText ?? '')) continue; // retrying one unit, not walking units
     if (mentions(unitText, loopVariables(file, loop))) {
@@ -47,7 +48,7 @@ export function systemctlPerUnit(project: ProjectModel, file: FileModel, call: C
   if (!fn || loops.length > 0 || !mentions(unitText, new Set(fn.params.filter((p) => p !== 'self')))) return undefined;
   for (const site of callerSites(project, fn.id)) {
     if (site.passed) continue;
-    const callerLoops = site.call.loopIds.map((id) => site.file.loops.find((l) => l.id === id)!).filter(Boolean);
+    const callerLoops = site.call.loopIds.map((id) => loopById(site.file, id)!).filter(Boolean);
     for (const loop of callerLoops) {
       if (/^range\(/.test(loop.iterableText ?? '')) continue;
       const argsText = site.call.args.map((a) => a.expr.text).join(', ');

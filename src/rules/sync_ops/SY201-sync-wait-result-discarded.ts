@@ -4,9 +4,10 @@ import { cycleRate } from '../../impact/rate.js';
 import type { UnitId } from '../../impact/types.js';
 import type { CallSite, FileModel } from '../../model/types.js';
 import { callText, destinationOf, httpKind, httpUnit, httpVerb, timeoutOf, urlArg } from '../io_blocking/http.js';
-import { fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, loopOf, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
 import { argvOf, isSubprocess, keyword, milder, report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
+import { loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'SY201',
@@ -121,7 +122,7 @@ export const SY201: Rule = {
       const latencyMs = wait.unit === 'http_external' ? 500 : wait.unit === 'http_local' ? 5 : 1;
       const fn = call.functionId ? file.functions.get(call.functionId)?.name ?? 'task' : 'task';
       const text = callText(file, call).replace(/\s+/g, ' ');
-      const loop = loopOf(file, call.loopIds[0]);
+      const loop = loopById(file, call.loopIds[0]);
       const message: L10n = wait.kind === 'http'
         ? { es: `\`${wait.label}\` espera la respuesta y la descarta: \`${fn}\` se detiene sin necesidad`, en: `\`${wait.label}\` waits for the response and drops it: \`${fn}\` stalls for nothing` }
         : wait.kind === 'process'

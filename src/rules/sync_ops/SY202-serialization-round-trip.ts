@@ -4,9 +4,10 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel } from '../../model/types.js';
 import { callText } from '../io_blocking/http.js';
-import { fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, loopOf, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
 import { milder, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
+import { loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'SY202',
@@ -100,7 +101,7 @@ export const SY202: Rule = {
       // In-memory work: real CPU, but far from a disk or network stall.
       const severity: Severity = milder(base);
       const rate = cycleRate(call, file);
-      const loop = loopOf(file, call.loopIds[0]);
+      const loop = loopById(file, call.loopIds[0]);
       const perItem = trip.kind === 'per-item';
       const key = trip.key ?? 'data';
       const copied = trip.source ?? 'data';
