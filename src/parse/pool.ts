@@ -21,6 +21,13 @@ export const workerThreshold = { files: 50, lines: 20_000 };
 /** Old-generation heap limit of a parse worker (MB). */
 const WORKER_HEAP_MB = 192;
 
+/**
+ * Young generation of a parse worker (MB). A file's tree wrappers and model are short-lived: with room for a
+ * batch of them, most die before a scavenge has to copy them. Measured on the stdlib with 2 workers: 48 (V8's
+ * default) or 96 MB → parse 11 s, 192 MB → 9.3 s and 12 % less CPU, for ~80 MB more peak memory; 384 MB no faster.
+ */
+const WORKER_YOUNG_MB = 192;
+
 export interface ModelOptions {
   /** Threads for parsing; default one per core (`os.availableParallelism()`); 1 = in-process. */
   jobs?: number;
@@ -227,7 +234,7 @@ async function parseInWorkers(
         workerData: workerOptions,
         // A worker's live data is one file's tree and model at a time: a small heap keeps the run's peak memory
         // down (the default lets garbage pile up to hundreds of MB per worker before a full collection).
-        resourceLimits: { maxOldGenerationSizeMb: Number(process.env.CLAWPERF_WORKER_HEAP_MB) || WORKER_HEAP_MB },
+        resourceLimits: { maxOldGenerationSizeMb: Number(process.env.CLAWPERF_WORKER_HEAP_MB) || WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
       });
     } catch {
       resolveWorker();
