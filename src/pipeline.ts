@@ -89,8 +89,6 @@ export interface AnalyzeOptions extends Omit<RuleSelection, 'agents'>, DiscoverO
   cache?: boolean | string;
 }
 
-export type ModelSourcesOptions = Pick<AnalyzeOptions, 'jobs'> & { cacheDir?: string };
-
 /** `cache`: a run whose files all match a cached run (findings and digest reused, nothing parsed or linked). */
 export type AnalysisStage = 'discover' | 'cache' | 'parse' | 'link' | 'rules';
 
@@ -118,12 +116,6 @@ export function moduleName(relativePath: string): { module: string; isPackage: b
   if (isPackage) parts.pop();
   if (parts.length > 1 && (parts[0] === 'src' || parts[0] === 'lib')) parts.shift();
   return { module: parts.join('.') || '__main__', isPackage };
-}
-
-export async function modelSources(
-  sources: Source[], root: string, cwd: string, onProgress?: (done: number, total: number) => void, options: ModelSourcesOptions = {},
-): Promise<FileModel[]> {
-  return (await modelFiles(fileTasks(sources, root, cwd), { jobs: options.jobs, cacheDir: options.cacheDir, onProgress })).models;
 }
 
 function fileTasks(sources: Source[], root: string, cwd: string): FileTask[] {

@@ -76,7 +76,7 @@ function prepareCacheDir(dir: string): boolean {
   }
 }
 
-export async function modelFiles(tasks: FileTask[], options: ModelOptions = {}): Promise<{ models: FileModel[]; stats: ModelStats; keys?: string[] }> {
+export async function modelFiles(tasks: FileTask[], options: ModelOptions = {}): Promise<{ models: FileModel[]; stats: ModelStats }> {
   const models: (FileModel | undefined)[] = new Array(tasks.length);
   const stats: ModelStats = { files: tasks.length, parsed: 0, cached: 0, corrupt: 0, written: 0, workers: 0, cacheDir: options.cacheDir, cacheWritable: false };
   let done = 0;
@@ -86,14 +86,12 @@ export async function modelFiles(tasks: FileTask[], options: ModelOptions = {}):
   let writtenBytes = 0;
 
   // ---- cache hits
-  const keys: (string | undefined)[] = new Array(tasks.length);
   let pending: WorkerTask[] = tasks;
   if (cacheDir) {
-    const known = options.keys ?? cacheKeys(tasks);
+    const keys = options.keys ?? cacheKeys(tasks);
     pending = [];
     for (const task of tasks) {
-      const key = known[task.index]!;
-      keys[task.index] = key;
+      const key = keys[task.index]!;
       const outcome = readEntry(cacheDir, key);
       if (outcome.kind === 'hit') {
         try {
@@ -152,7 +150,7 @@ export async function modelFiles(tasks: FileTask[], options: ModelOptions = {}):
   }
   stats.cacheWritable = writable;
   if (cacheDir && writable) finishRun(cacheDir, writtenBytes);
-  return { models: models as FileModel[], stats, keys: cacheDir ? (keys as string[]) : undefined };
+  return { models: models as FileModel[], stats };
 }
 
 /** Each task's content-cache key (content, module, clawperf's model code), by task index. */
