@@ -4,7 +4,7 @@
 // help and unknown commands load them all.
 import { Command } from 'commander';
 import { VERSION } from '../paths.js';
-import { lookup } from '../util/lookup.js';
+import { lookupTable } from '../util/lookup.js';
 
 type Register = (program: Command) => void;
 
@@ -31,7 +31,7 @@ const program = new Command('clawperf')
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
 
 const requested = process.argv[2] ?? '';
-const only = lookup(COMMANDS, lookup(ALIASES, requested) ?? requested);
+const only = lookupTable(COMMANDS)(lookupTable(ALIASES)(requested) ?? requested);
 for (const load of only ? [only] : Object.values(COMMANDS)) (await load())(program);
 
 await program.parseAsync(process.argv);

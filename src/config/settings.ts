@@ -1,13 +1,12 @@
 // Turns a loaded config into what `analyze` takes, and lets the flags the user typed win over it.
 import { relative, resolve, sep } from 'node:path';
 import ignore from 'ignore';
-import { FORMATS } from '../report/formats.js';
+import { FORMATS, formatNamed } from '../report/formats.js';
 import { RULES } from '../rules/index.js';
 import { DIMENSIONS } from '../rules/types.js';
 import type { RuleSelection } from '../rules/engine.js';
 import { UsageError } from '../cli/errors.js';
 import type { LoadedConfig } from './config.js';
-import { lookup } from '../util/lookup.js';
 
 export type PerFileIgnore = NonNullable<RuleSelection['perFileIgnores']>[number];
 
@@ -70,7 +69,7 @@ export function resolveConfig(config: LoadedConfig, cwd = process.cwd()): Resolv
   check('select', s.select);
   check('ignore', s.ignore);
   for (const [glob, rules] of Object.entries(s['per-file-ignores'] ?? {})) check(`per-file-ignores."${glob}"`, rules);
-  if (s.format !== undefined && !lookup(FORMATS, s.format)) {
+  if (s.format !== undefined && !formatNamed(s.format)) {
     throw new UsageError(`${where} [tool.clawperf]: format must be one of ${Object.keys(FORMATS).join(', ')} (got "${s.format}")`);
   }
   const options: ConfigOptions = {

@@ -1,14 +1,14 @@
 // Reads a Python source file the way Python would: UTF-8 by default, a PEP 263 coding line otherwise;
 // binary, oversized or unreadable files are refused with a one-line reason instead of an exception.
 import { readFileSync, statSync } from 'node:fs';
-import { lookup } from '../util/lookup.js';
+import { lookupTable } from '../util/lookup.js';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
 
 const CODING = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
-const ALIASES: Record<string, string> = { latin_1: 'latin1', 'iso_8859_1': 'latin1', 'iso-8859-15': 'iso-8859-15', cp1252: 'windows-1252', utf8: 'utf-8' };
+const aliasOf = lookupTable<string>({ latin_1: 'latin1', 'iso_8859_1': 'latin1', 'iso-8859-15': 'iso-8859-15', cp1252: 'windows-1252', utf8: 'utf-8' });
 
 function declaredEncoding(bytes: Buffer): string | undefined {
   const head = bytes.subarray(0, 400).toString('latin1').split(/\r?\n/).slice(0, 2);
@@ -22,7 +22,7 @@ function declaredEncoding(bytes: Buffer): string | undefined {
 export function decodeSource(bytes: Buffer): ReadResult {
   if (bytes.includes(0)) return { ok: false, reason: 'binary file (contains NUL bytes), skipped' };
   const encoding = declaredEncoding(bytes) ?? 'utf-8';
-  const label = lookup(ALIASES, encoding.replace(/-/g, '_')) ?? encoding;
+  const label = aliasOf(encoding.replace(/-/g, '_')) ?? encoding;
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(label, { fatal: true });

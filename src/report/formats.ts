@@ -5,6 +5,7 @@ import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
+import { lookupTable } from '../util/lookup.js';
 
 /** What a renderer may add beyond the findings (the capacity verdict, runtime hot spots). */
 export type ReportExtras = Record<string, unknown>;
@@ -18,3 +19,6 @@ export const FORMATS: Record<string, Renderer> = {
   github: (data) => renderGithub(data),
   html: (data, extras) => renderHtml(data, extras),
 };
+
+/** The renderer of a format name (`md`, `json`, …); undefined for any other name. */
+export const formatNamed = lookupTable(FORMATS);

@@ -12,8 +12,7 @@ import { selectRules } from '../rules/engine.js';
 import { RULES } from '../rules/index.js';
 import type { Finding, Lang } from '../rules/types.js';
 import type { ReportData } from './data.js';
-import { FORMATS, type ReportExtras } from './formats.js';
-import { lookup } from '../util/lookup.js';
+import { FORMATS, formatNamed, type ReportExtras } from './formats.js';
 
 export interface SessionOptions extends AnalyzeOptions {
   /** Agent counts; the last is the one the report prices (a list prints the capacity curve). */
@@ -68,7 +67,7 @@ export async function reportSession(input: { paths: string[] } | { sources: Sour
     result, findings, data, machine, verdicts, warnings,
     ruleIds: selectRules(options.rules ?? RULES, options).map((rule) => rule.meta.id),
     render(format: string) {
-      const renderer = lookup(FORMATS, format);
+      const renderer = formatNamed(format);
       if (!renderer) throw new Error(`unknown format "${format}" (choose ${Object.keys(FORMATS).join(', ')})`);
       return renderer(data, extras);
     },

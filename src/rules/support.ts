@@ -4,6 +4,7 @@ import type { Argument, CallSite, Context, FileModel, LoopInfo, ProjectModel, Sp
 import { pollLoopKey } from '../model/link.js';
 import type { CostSpec } from '../impact/types.js';
 import type { L10n, Proposal, RuleFinding, RuleMeta, Severity } from './types.js';
+import { lookupTable } from '../util/lookup.js';
 
 // ---------- findings
 
@@ -115,18 +116,6 @@ export function argvOf(call: CallSite): Argv {
 function basename(path: string): string {
   return path.split('/').pop() ?? path;
 }
-
-/**
- * A lookup in a table written as an object literal, answered as `table[key]` would be (inherited names such
- * as `constructor` included) but through a Map: an object lookup converts every new key string, and call
- * names are new strings.
- */
-export function lookupTable<T>(table: Record<string, T>): (key: string) => T | undefined {
-  const own = new Map(Object.entries(table));
-  return (key) => (own.has(key) ? own.get(key) : INHERITED_NAMES.has(key) ? table[key] : undefined);
-}
-
-const INHERITED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 export type FileOp = 'read' | 'write' | 'append' | 'listdir' | 'walk' | 'stat' | 'fsync' | 'flush' | 'remove' | 'rename' | 'mkstemp';
 

@@ -1,6 +1,8 @@
 // Tables keyed by names that come from the user or from analysed code (a Python function may be called
-// `constructor`): an own-property lookup, so inherited members of Object never pass for entries.
+// `constructor`, a command `toString`): only a table's own entries answer, never what every object inherits.
+// Answered through a Map: an object lookup converts every new key string first, and call names are new strings.
 
-export function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.hasOwn(table, key) ? table[key] : undefined;
+export function lookupTable<T>(table: Readonly<Record<string, T>>): (key: string) => T | undefined {
+  const own = new Map(Object.entries(table));
+  return (key) => own.get(key);
 }

@@ -7,14 +7,13 @@ import { joinTrace, readTrace } from '../../runtime/trace/index.js';
 import type { RuntimeHotspot } from '../../report/data.js';
 import { MemoryError } from '../../memory/index.js';
 import { commonRoot } from '../../pipeline.js';
-import { FORMATS } from '../../report/formats.js';
+import { FORMATS, formatNamed } from '../../report/formats.js';
 import { resolveLang } from '../../report/lang.js';
 import { reportSession } from '../../report/session.js';
 import { SEVERITIES, type Severity } from '../../rules/types.js';
 import { describeFsError, writeFileAtomic, writeStdout } from '../../util/fs.js';
 import { guarded, parseAgents, UsageError, warn } from '../errors.js';
 import { fileNotes, note, progressBar, StageTimes } from '../feedback.js';
-import { lookup } from '../../util/lookup.js';
 
 export interface AnalyzeCliOptions {
   format: string;
@@ -71,7 +70,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   const { options, perFileIgnores, configFile, warnings: configWarnings } = applyProjectConfig(paths, cliOptions);
   const agentCounts = parseAgents(options.agents);
   if (!FAIL_ON.includes(options.failOn as (typeof FAIL_ON)[number])) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${options.failOn}")`);
-  if (!lookup(FORMATS, options.format)) throw new UsageError(`unknown --format "${options.format}" (choose ${Object.keys(FORMATS).join(', ')})`);
+  if (!formatNamed(options.format)) throw new UsageError(`unknown --format "${options.format}" (choose ${Object.keys(FORMATS).join(', ')})`);
   const lang = resolveLang(options.lang, options.ask);
   const ci = ciFilter({ ...options, paths });
   const progress = progressBar(!options.quiet);

@@ -3,7 +3,8 @@ import { ASSUMED, cycleRate } from '../../impact/rate.js';
 import type { Context, Expr, FileModel, ProjectModel, Span } from '../../model/types.js';
 import { trimSite } from '../scalability/lists.js';
 import { contextAt, functionInfo, HEAT, identifiers, rateAt } from './helpers.js';
-import { lookupTable, loopById, num, report } from '../support.js';
+import { lookupTable } from '../../util/lookup.js';
+import { loopById, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { assignmentsTo } from '../file-index.js';
 

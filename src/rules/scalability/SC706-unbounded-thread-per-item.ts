@@ -2,7 +2,8 @@ import { ASSUMED, cycleRate } from '../../impact/rate.js';
 import type { CycleRate } from '../../impact/types.js';
 import type { CallSite, FileModel, LoopInfo, ProjectModel } from '../../model/types.js';
 import { codeOnly, functionHeader, functionText, isFixedCountLoop, loopHeader, resolveCallee } from '../memory/helpers.js';
-import { keyword, lookupTable, loopById, num, positional, report } from '../support.js';
+import { lookupTable } from '../../util/lookup.js';
+import { keyword, loopById, num, positional, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 
 const WORKER_CONSTRUCTORS = lookupTable<'thread' | 'process'>({

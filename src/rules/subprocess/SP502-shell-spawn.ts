@@ -1,5 +1,6 @@
 import type { Operation } from '../../impact/types.js';
 import { cadence, isTestFile, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
+import { lookupTable } from '../../util/lookup.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { argvExpr, pythonPipeline } from './advice.js';
@@ -30,10 +31,11 @@ export const meta: RuleMeta = {
   },
 };
 
-const HOW: Record<string, string> = {
+/** The shell-only APIs, as the finding names them. */
+const shellApi = lookupTable<string>({
   'os.system': 'os.system()', 'os.popen': 'os.popen()', 'subprocess.getoutput': 'subprocess.getoutput()',
   'subprocess.getstatusoutput': 'subprocess.getstatusoutput()', 'commands.getoutput': 'commands.getoutput()',
-};
+});
 
 export const SP502: Rule = {
   meta,
@@ -47,10 +49,10 @@ export const SP502: Rule = {
       const at = where(project, file, call);
       if (isTheJob(command, !!at.site?.passed && at.ownLoops.length === 0)) continue;
       // os.system/os.popen cannot time out and hide the exit status: worth a note even once at start-up.
-      const noTimeoutApi = call.callee in HOW;
+      const noTimeoutApi = shellApi(call.callee) !== undefined;
       const severity = at.context === 'startup' ? (noTimeoutApi ? 'minor' : null) : severityAt(meta.severity, at);
       if (!severity) continue;
-      const how = HOW[call.callee] ?? `${call.calleeText}(…, shell=True)`;
+      const how = shellApi(call.callee) ?? `${call.calleeText}(…, shell=True)`;
       const label = commandLabel(command);
       const rate = rateOf(call, file, at);
       const shellsPerSecond = rate.perSecond * agents;

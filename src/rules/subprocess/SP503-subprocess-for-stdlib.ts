@@ -1,5 +1,6 @@
 import type { Operation, UnitId } from '../../impact/types.js';
 import { cadence, isTestFile, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
+import { lookupTable } from '../../util/lookup.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { spawnLoad } from './advice.js';
@@ -31,18 +32,18 @@ export const meta: RuleMeta = {
   },
 };
 
-const UNIT_AFTER: Record<string, UnitId> = {
+const unitAfterProgram = lookupTable<UnitId>({
   cat: 'file_read', head: 'file_read', tail: 'file_read', wc: 'file_read', grep: 'file_read', uptime: 'file_read', gunzip: 'file_read',
   sha256sum: 'file_read', md5sum: 'file_read', sha1sum: 'file_read',
   ls: 'listdir', find: 'listdir',
   mkdir: 'file_write', rm: 'file_write', cp: 'file_write', mv: 'file_write', touch: 'file_write', chmod: 'file_write', chown: 'file_write', ln: 'file_write',
   tar: 'file_write', zip: 'file_write', unzip: 'file_write', gzip: 'file_write',
   stat: 'stat', test: 'stat', '[': 'stat', readlink: 'stat', realpath: 'stat', df: 'stat', which: 'stat',
-};
+});
 
 function unitAfter(program: string, text: string): UnitId {
   if (program === 'curl' || program === 'wget') return /localhost|127\.0\.0\.1|\[::1\]/.test(text) ? 'http_local_reuse' : 'http_external';
-  return UNIT_AFTER[program] ?? 'python_op';
+  return unitAfterProgram(program) ?? 'python_op';
 }
 
 export const SP503: Rule = {

@@ -3,6 +3,7 @@
 // (`"cat " + path`, f-strings, `"rm %s" % p`, `.format`), `shlex.split(...)`, `sys.executable`, and a
 // command held in a local variable assigned just before the call.
 import type { CallSite, Expr, FileModel } from '../../model/types.js';
+import { lookupTable } from '../../util/lookup.js';
 import { argvOf, keyword, positional, SUBPROCESS_CALLS } from '../support.js';
 
 export interface Command {
@@ -363,11 +364,11 @@ const HEAVY_PROGRAMS = new Set([
   'pg_dump', 'pg_dumpall', 'pg_restore', 'mysqldump', // database dumps
 ]);
 /** Tools that are heavy only for some subcommands: `git clone`, `docker build`. */
-const HEAVY_SUBCOMMANDS: Record<string, Set<string>> = {
+const heavySubcommands = lookupTable<Set<string>>({
   git: new Set(['clone', 'fetch', 'pull', 'push', 'gc', 'repack']),
   docker: new Set(['build', 'pull', 'push', 'run', 'compose']),
   podman: new Set(['build', 'pull', 'push', 'run']),
-};
+});
 
 /**
  * The command runs a heavy worker (see HEAVY_PROGRAMS), directly or behind `sudo`/`nice`/`ionice`.
@@ -381,7 +382,7 @@ export function isHeavyWork(command: Command): boolean {
   if (!program) return false;
   const name = program.toLowerCase();
   if (HEAVY_PROGRAMS.has(name)) return true;
-  const sub = HEAVY_SUBCOMMANDS[name];
+  const sub = heavySubcommands(name);
   // The first word after the program that is not an option: `git -C repo fetch` has `repo` first, so look at all.
   return !!sub && words.slice(1).some((w) => sub.has(w));
 }

@@ -1,6 +1,7 @@
 // Commands the Python standard library does in-process (SP503), with the exact replacement and an
 // example that reuses the operands of the user's command (`"cat " + path` → `open(path)`).
 import type { L10n } from '../types.js';
+import { lookupTable } from '../../util/lookup.js';
 import { pipelinePrograms, splitTopLevel, type Command } from './command.js';
 
 export interface Replacement {
@@ -98,6 +99,8 @@ const TABLE: Record<string, Entry> = {
   true: { stdlib: '(nothing)', es: 'no lanzar nada', en: 'spawn nothing', example: () => 'pass  # the command did nothing' },
 };
 TABLE['['] = TABLE.test!;
+/** The stdlib entry of a program name; undefined for any other name (`constructor` included). */
+const entryFor = lookupTable(TABLE);
 
 /** The operands of the command as Python expressions, in order: `"cp %s %s" % (src, dst)` → src, dst. */
 export function operands(command: Command): string[] {
@@ -129,13 +132,13 @@ export function operands(command: Command): string[] {
 export function stdlibReplacement(command: Command): Replacement | undefined {
   const program = command.program;
   if (!program) return undefined;
-  const entry = TABLE[program];
+  const entry = entryFor(program);
   if (!entry) return undefined;
   if (program === 'python' && !command.words.includes('-c')) return undefined;
   if (entry.unless?.(command)) return undefined;
   // A pipeline is replaceable only when every stage is (`cat f | grep x | wc -l`).
   const stages = pipelinePrograms(command);
-  if (stages && stages.some((stage) => !TABLE[stage])) return undefined;
+  if (stages && stages.some((stage) => !entryFor(stage))) return undefined;
   const ops = operands(command).filter((o) => o && !/^(shell|check|text|capture_output)$/.test(o));
   const stdlib = typeof entry.stdlib === 'function' ? entry.stdlib(command) : entry.stdlib;
   const stdlibEs = program === 'python' ? 'una simple llamada a función' : stdlib;
