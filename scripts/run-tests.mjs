@@ -1,5 +1,8 @@
 // Runs every compiled test file with Node's own runner. Node 20's `--test` takes no globs, so we list them.
-import { readdirSync } from 'node:fs';
+// The tests, and the clawperf processes they start, get a scratch TMPDIR of their own, removed at the end:
+// a run leaves nothing behind in the system's temporary folder.
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -13,5 +16,11 @@ function testFiles(dir) {
 
 const filter = process.argv[2];
 const files = testFiles('dist/test').filter((file) => !filter || file.includes(filter)).sort();
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const scratch = mkdtempSync(join(tmpdir(), 'clawperf-tests-'));
+chmodSync(scratch, 0o1777); // like /tmp itself: some tests run a step as an unprivileged user
+try {
+  const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env: { ...process.env, TMPDIR: scratch } });
+  process.exitCode = result.status ?? 1;
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
