@@ -3,12 +3,15 @@
 //   read     read + decode every file, nothing else (the floor)
 //   clawperf analyzePaths: discover, read, parse/model (workers, cache), link, rules
 //   ruff     Ruff's WASM build: a Workspace with its performance rules, check() on every file
+//   parser   the mandated parser's own cost, one thread: tree-sitter parses every file and runs the model's
+//            query over the tree (no model built): what no clawperf run can go below
 //   cli      `clawperf analyze PATHS --format json` end to end: analysis, pricing, capacity, the report written
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discover } from '../src/discover/discover.js';
+import { loadPythonParser } from '../src/parse/parser.js';
 import { readSource } from '../src/parse/read.js';
 import { analyzePaths } from '../src/pipeline.js';
 
@@ -33,6 +36,8 @@ export interface ChildResult {
   stages?: Record<string, number>;
   ruffVersion?: string;
   codes?: Record<string, number>;
+  /** Query matches (parser mode). */
+  matches?: number;
 }
 
 /** The performance-related Ruff rules the bench selects (PERF, ASYNC, subprocess/requests S rules, SIM115, PLW1510). */
@@ -84,6 +89,18 @@ async function main(): Promise<void> {
     }
     const ms = performance.now() - t0;
     result = { files: texts.length, lines: lineCount(texts), ruffVersion: ruff.Workspace.version(), codes };
+    return finish(ms, cpu0, result);
+  } else if (mode === 'parser') {
+    const parser = await loadPythonParser();
+    const { texts } = files(args);
+    let matches = 0;
+    for (const text of texts) {
+      const tree = parser.parse(text);
+      matches += parser.query.matches(tree.rootNode).length;
+      tree.delete();
+    }
+    const ms = performance.now() - t0;
+    result = { files: texts.length, lines: lineCount(texts), matches };
     return finish(ms, cpu0, result);
   } else if (mode === 'cli') {
     const out = join(tmpdir(), `clawperf-bench-${process.pid}.json`);
