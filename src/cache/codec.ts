@@ -42,17 +42,15 @@ export interface Encoded {
 
 export class UnsupportedValueError extends Error {}
 
-interface ShapeNode {
-  id: number; // -1 until a shape ends here
-  next: Map<string, ShapeNode>;
-}
-
 class Encoder {
   strings: string[] = [];
   stringIds = new Map<string, number>();
   shapes: string[][] = [];
-  /** Shapes as a trie of keys: finding an object's shape costs one map lookup per key, no string building. */
-  shapeRoot: ShapeNode = { id: -1, next: new Map() };
+  /**
+   * Shape ids by their first key. An object's key list is compared with each candidate's key by key: property
+   * names are interned strings, so each comparison is a pointer check (cheaper than a map lookup per key).
+   */
+  shapesByFirstKey = new Map<string, number[]>();
   tokens = new Int32Array(1 << 16);
   length = 0;
   floats: number[] = [];
@@ -151,25 +149,34 @@ class Encoder {
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) throw new UnsupportedValueError(`cannot encode a ${proto?.constructor?.name ?? 'class'} instance`);
       const keys = Object.keys(value);
-      let node = this.shapeRoot;
-      for (const key of keys) {
-        let child = node.next.get(key);
-        if (!child) {
-          child = { id: -1, next: new Map() };
-          node.next.set(key, child);
-        }
-        node = child;
-      }
-      if (node.id < 0) {
-        node.id = this.shapes.length;
-        this.shapes.push(keys);
-      }
-      this.push(BASE - 2 * node.id - 1);
+      this.push(BASE - 2 * this.shapeId(keys) - 1);
       const record = value as Record<string, unknown>;
       for (const key of keys) this.value(record[key]);
     }
     this.done.set(value, this.count++);
     this.depth--;
+  }
+
+  shapeId(keys: string[]): number {
+    const first = keys.length > 0 ? keys[0]! : '';
+    let candidates = this.shapesByFirstKey.get(first);
+    if (!candidates) this.shapesByFirstKey.set(first, (candidates = []));
+    for (const id of candidates) {
+      const known = this.shapes[id]!;
+      if (known.length !== keys.length) continue;
+      let same = true;
+      for (let i = 1; i < keys.length; i++) {
+        if (known[i] !== keys[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return id;
+    }
+    const id = this.shapes.length;
+    this.shapes.push(keys);
+    candidates.push(id);
+    return id;
   }
 }
 
