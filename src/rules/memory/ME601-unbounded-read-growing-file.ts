@@ -4,6 +4,7 @@ import { codeOnly, contains, functionText, nameOfPath } from './helpers.js';
 import { bigFileHint, fileGrowth, milderIf, oneOff, wholeRead, type Growth } from './reads.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
+import { callsOfFunction } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'ME601',
@@ -62,7 +63,7 @@ export const ME601: Rule = {
       if (file.calls.some((c) => (c.callee === 'json.loads' || c.callee === 'json.load') && c !== call && contains(c.span, call.span))) continue;
       const variable0 = call.assignedTo && /^\w+$/.test(call.assignedTo) ? call.assignedTo : undefined;
       const hashed = file.calls.some((c) => /^hashlib\./.test(c.callee) && c !== call && contains(c.span, call.span)) ||
-        (variable0 !== undefined && file.calls.some((c) => c.functionId === call.functionId && (/^hashlib\./.test(c.callee) || (c.method === 'update' && /hashlib/.test(c.receiverType ?? ''))) && c.args.some((a) => a.expr.text === variable0)));
+        (variable0 !== undefined && callsOfFunction(file, call.functionId).some((c) => (/^hashlib\./.test(c.callee) || (c.method === 'update' && /hashlib/.test(c.receiverType ?? ''))) && c.args.some((a) => a.expr.text === variable0)));
       const bigWord = hashed ? bigFileHint(project, file, call.functionId, read.path) : undefined;
       const growth = fileGrowth(project, file, read.path, undefined, call.functionId) ?? tailedFrom(file, call, variable0) ??
         (bigWord ? { reason: { es: `se lee entero para calcular su hash y es un fichero grande ("${bigWord}")`, en: `it is read whole only to hash it, and it is a big file ("${bigWord}")` }, appendedAndRewritten: false } : undefined);

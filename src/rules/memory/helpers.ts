@@ -328,12 +328,34 @@ function moduleHeads(project: ProjectModel): Set<string> {
   return heads;
 }
 
+const qualnamesCache = new WeakMap<ProjectModel, Set<string>>();
+
+/**
+ * What follows any `:` in a project function id (`Class.method` of `pkg.mod:Class.method`): a name that is
+ * not one of them is no function of any module, which `inModule` knows without building `module:name`.
+ */
+function qualnames(project: ProjectModel): Set<string> {
+  let names = qualnamesCache.get(project);
+  if (!names) {
+    names = new Set();
+    for (const id of project.functionsById.keys()) {
+      for (let colon = id.indexOf(':'); colon >= 0; colon = id.indexOf(':', colon + 1)) names.add(id.slice(colon + 1));
+    }
+    qualnamesCache.set(project, names);
+  }
+  return names;
+}
+
+/** The function `qualname` of `file`'s module. */
+function inModule(project: ProjectModel, file: FileModel, qualname: string): { file: FileModel; fn: FunctionInfo } | undefined {
+  return qualnames(project).has(qualname) ? project.functionsById.get(`${file.module}:${qualname}`) : undefined;
+}
+
 /** The function `callee` names from `file`'s module; `selfMethod` (`Class.method`) for `self.method()` in a method. */
 function resolveName(project: ProjectModel, file: FileModel, callee: string, selfMethod: string | undefined): { file: FileModel; fn: FunctionInfo } | undefined {
   const anywhere = calleeCandidates(project, callee);
   if (anywhere.headIsModule && anywhere.first) return anywhere.first;
-  const inModule = project.functionsById.get(`${file.module}:${callee}`) ?? (selfMethod !== undefined ? project.functionsById.get(`${file.module}:${selfMethod}`) : undefined);
-  return inModule ?? anywhere.rest;
+  return inModule(project, file, callee) ?? (selfMethod !== undefined ? inModule(project, file, selfMethod) : undefined) ?? anywhere.rest;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { CallSite, FileModel, LoopInfo, ProjectModel, Span } from '../../mo
 import { blockingInFunction, blockingOp, contains, contextAt, functionHeader, rateAt, resolveCallee, UNIT_MID_MS, type BlockingOp } from '../memory/helpers.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
+import { callsOfFunction } from '../file-index.js';
 
 const LOCK_CONSTRUCTORS = new Set([
   'threading.Lock', 'threading.RLock', 'threading.Condition', 'multiprocessing.Lock', 'multiprocessing.RLock', '_thread.allocate_lock',
@@ -101,7 +102,7 @@ function lockedRegions(file: FileModel, locks: Set<string>): LockedRegion[] {
   // LOCK.acquire() … LOCK.release() in the same function.
   for (const acquire of file.calls) {
     if (acquire.method !== 'acquire' || !locks.has(acquire.receiver ?? '')) continue;
-    const release = file.calls.find((c) => c.method === 'release' && c.receiver === acquire.receiver && c.functionId === acquire.functionId && c.span.start > acquire.span.end);
+    const release = callsOfFunction(file, acquire.functionId).find((c) => c.method === 'release' && c.receiver === acquire.receiver && c.span.start > acquire.span.end);
     if (!release) continue;
     regions.push({
       span: { ...acquire.span, endLine: release.span.line, end: release.span.start },
@@ -156,7 +157,7 @@ export const SC702: Rule = {
       // `with LOCK: if _cache is None: _cache = load()`: a one-time lazy initialisation, not a hot path.
       const firstLine = file.source[region.reportSpan.line] ?? '';
       if (/^\s*if\s+(not\s+[\w.]+|[\w.]+\s+is\s+None|[\w.]+\s*==\s*None)\s*:/.test(firstLine)) continue;
-      const inside = file.calls.filter((c: CallSite) => c.functionId === region.functionId && contains(region.span, c.span) && c.receiver !== region.lock);
+      const inside = callsOfFunction(file, region.functionId).filter((c: CallSite) => contains(region.span, c.span) && c.receiver !== region.lock);
       const ops: { call: CallSite; op: BlockingOp }[] = [];
       for (const call of inside) {
         const op = blockingOp(call);

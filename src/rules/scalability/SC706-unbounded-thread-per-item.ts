@@ -5,6 +5,7 @@ import { codeOnly, functionHeader, functionText, isFixedCountLoop, loopHeader, r
 import { lookupTable } from '../../util/lookup.js';
 import { keyword, loopById, num, positional, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
+import { callsOfFunction } from '../file-index.js';
 
 const WORKER_CONSTRUCTORS = lookupTable<'thread' | 'process'>({
   'threading.Thread': 'thread', 'threading.Timer': 'thread', '_thread.start_new_thread': 'thread', 'thread.start_new_thread': 'thread',
@@ -44,7 +45,7 @@ const THREAD_RSS_MB = 0.1;
 
 function isStarted(file: FileModel, call: CallSite): boolean {
   if (call.callee.endsWith('start_new_thread')) return true;
-  return file.calls.some((c) => c.method === 'start' && c.functionId === call.functionId &&
+  return callsOfFunction(file, call.functionId).some((c) => c.method === 'start' &&
     (c.span.start === call.span.start || (call.assignedTo !== undefined && c.receiver === call.assignedTo) || /^(t|th|p|proc\w*|\w*thread\w*|\w*worker\w*|\w*timer\w*)$/i.test(c.receiver ?? '')));
 }
 
@@ -62,7 +63,7 @@ function isBounded(project: ProjectModel, file: FileModel, call: CallSite, targe
 
 /** `t.join()` on a thread in the same function: joined in the same iteration (sequential) or after the loop (a batch). */
 function joins(file: FileModel, call: CallSite): 'same-iteration' | 'after-loop' | undefined {
-  const threadJoins = file.calls.filter((c) => c.functionId === call.functionId && c.method === 'join' && c.receiver !== undefined &&
+  const threadJoins = callsOfFunction(file, call.functionId).filter((c) => c.method === 'join' && c.receiver !== undefined &&
     /^[A-Za-z_][\w.]*$/.test(c.receiver) && !/^(os\.path|path|str|sep|["'])/.test(c.receiver) && c.args.length <= 1 &&
     (c.receiver === call.assignedTo || /(^|[._])(t|th|p|proc\w*|\w*thread\w*|\w*worker\w*)$/i.test(c.receiver) || c.args.length === 0 || c.args[0]?.expr.value.kind === 'number' || c.args[0]?.name === 'timeout'));
   if (threadJoins.length === 0) return undefined;
