@@ -1,6 +1,6 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel } from '../../model/types.js';
-import { codeOnly, contains, functionText, nameOfPath } from './helpers.js';
+import { contains, functionCode, nameOfPath } from './helpers.js';
 import { bigFileHint, fileGrowth, milderIf, oneOff, wholeRead, type Growth } from './reads.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
@@ -41,7 +41,7 @@ const READ_UNITS = 120;
 function tailedFrom(file: FileModel, call: CallSite, variable: string | undefined): Growth | undefined {
   if (!variable) return undefined;
   const fn = call.functionId ? file.functions.get(call.functionId) : undefined;
-  const code = codeOnly(functionText(file, call.functionId));
+  const code = functionCode(file, call.functionId);
   const match = new RegExp(`\\b${variable}\\[\\s*([A-Za-z_]\\w*)\\s*:\\s*\\]`).exec(code);
   if (!match) return undefined;
   const index = match[1]!;
@@ -73,7 +73,7 @@ export const ME601: Rule = {
       const severity = milderIf(oneOff(file, call, call.context), base);
       const pathText = read.path?.text ?? 'path';
       const pathName = nameOfPath(read.path);
-      const fnText = codeOnly(functionText(file, call.functionId));
+      const fnText = functionCode(file, call.functionId);
       const wantsTail = /\[\s*-\s*[\w.]+\s*:\s*\]/.test(fnText) || /tail|last/i.test(file.functions.get(call.functionId ?? '')?.name ?? '');
       const rate = cycleRate(call, file);
       const variable = call.assignedTo && /^\w+$/.test(call.assignedTo) ? call.assignedTo : 'lines';

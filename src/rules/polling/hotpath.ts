@@ -559,19 +559,20 @@ export function contexts(project: ProjectModel): Map<string, FunctionContext> {
       triedAt[index] = version;
       const caller = edge.callerNumber >= 0 ? contextOf[edge.callerNumber] : undefined;
       const local = locals[index];
-      const site: { context: Context; via: string[]; evidence: boolean; root?: FunctionContext['root']; pollLoop?: { file: FileModel; loop: LoopInfo } } = local && (!caller || HEAT[local.context] >= HEAT[caller.context])
-        ? { ...local, via: caller?.via ?? [], evidence: true, root: local.context as 'loop' | 'poll_loop' }
-        : caller ?? { context: 'startup' as Context, via: [] as string[], evidence: false, root: undefined };
-      if (edge.spawn && site.context === 'startup') continue;
-      const context: Context = edge.spawn ? (site.context === 'handler' ? 'handler' : 'per_task') : site.context === 'loop' ? 'per_task' : site.context;
-      if (context === 'startup') continue;
+      // The call site's own loop, when it is at least as hot as its caller; else the caller (module level: start-up).
+      const ownLoop = local !== undefined && (!caller || HEAT[local.context] >= HEAT[caller.context]);
+      const siteContext: Context = ownLoop ? local.context : caller?.context ?? 'startup';
+      if (siteContext === 'startup') continue; // a start-up site passes nothing on, spawned or not
+      const siteEvidence = ownLoop || caller!.evidence;
+      const context: Context = edge.spawn ? (siteContext === 'handler' ? 'handler' : 'per_task') : siteContext === 'loop' ? 'per_task' : siteContext;
       // Only a hotter context, or the same one with evidence where there was none, replaces the callee's.
       const current = contextOf[edge.toNumber];
-      if (current && (HEAT[current.context] > HEAT[context] || (HEAT[current.context] === HEAT[context] && (current.evidence || !site.evidence)))) continue;
-      const via = [...site.via, edge.call.calleeText];
-      const inherited: FunctionContext = edge.spawn || site.context === 'loop'
-        ? { context, inherited: true, evidence: site.evidence, root: site.root, via }
-        : { context, pollLoop: site.pollLoop, inherited: true, evidence: site.evidence, root: site.root, via };
+      if (current && (HEAT[current.context] > HEAT[context] || (HEAT[current.context] === HEAT[context] && (current.evidence || !siteEvidence)))) continue;
+      const via = [...(caller?.via ?? []), edge.call.calleeText];
+      const root = ownLoop ? (local.context as 'loop' | 'poll_loop') : caller!.root;
+      const inherited: FunctionContext = edge.spawn || siteContext === 'loop'
+        ? { context, inherited: true, evidence: siteEvidence, root, via }
+        : { context, pollLoop: ownLoop ? local.pollLoop : caller!.pollLoop, inherited: true, evidence: siteEvidence, root, via };
       result.set(edge.to, inherited);
       contextOf[edge.toNumber] = inherited;
       updatedAt[edge.toNumber] = ++tick;

@@ -1,7 +1,7 @@
 import { ASSUMED, cycleRate } from '../../impact/rate.js';
 import type { CycleRate } from '../../impact/types.js';
 import type { CallSite, FileModel, LoopInfo, ProjectModel } from '../../model/types.js';
-import { codeOnly, functionHeader, functionText, isFixedCountLoop, loopHeader, resolveCallee } from '../memory/helpers.js';
+import { functionCode, functionHeader, isFixedCountLoop, loopHeader, resolveCallee } from '../memory/helpers.js';
 import { lookupTable } from '../../util/lookup.js';
 import { keyword, loopById, num, positional, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
@@ -52,11 +52,11 @@ function isStarted(file: FileModel, call: CallSite): boolean {
 /** Something in the function (or the thread's target) caps how many run: a semaphore, a pool size check, active_count(). */
 function isBounded(project: ProjectModel, file: FileModel, call: CallSite, target: string | undefined): boolean {
   const bound = /Semaphore\s*\(|\.acquire\s*\(|active_count\s*\(|len\(\s*[\w.]*(thread|worker|job|proc|running|active)\w*\s*\)\s*(>=|>|<|<=|==)|max_workers/i;
-  if (bound.test(codeOnly(functionText(file, call.functionId)))) return true;
+  if (bound.test(functionCode(file, call.functionId))) return true;
   if (target) {
     const fakeCall: CallSite = { ...call, callee: target, calleeText: target };
     const resolved = resolveCallee(project, file, fakeCall);
-    if (resolved && /\.acquire\s*\(|with\s+[\w.]*(sem|slot|limit)\w*\s*:/i.test(codeOnly(functionText(resolved.file, resolved.fn.id)))) return true;
+    if (resolved && /\.acquire\s*\(|with\s+[\w.]*(sem|slot|limit)\w*\s*:/i.test(functionCode(resolved.file, resolved.fn.id))) return true;
   }
   return false;
 }
