@@ -1,7 +1,7 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel } from '../../model/types.js';
 import { contains, functionCode, nameOfPath } from './helpers.js';
-import { bigFileHint, fileGrowth, milderIf, oneOff, wholeRead, type Growth } from './reads.js';
+import { bigFileHint, fileGrowth, milderIf, oneOff, wholeReadsIn, type Growth } from './reads.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { callsOfFunction } from '../file-index.js';
@@ -56,9 +56,8 @@ export const ME601: Rule = {
   meta,
   check({ file, project, agents }) {
     const findings: RuleFinding[] = [];
-    for (const call of file.calls) {
-      const read = wholeRead(file, call);
-      if (!read) continue;
+    for (const read of wholeReadsIn(file)) {
+      const call = read.call;
       // json.loads(f.read()) is ME602's: the parsed objects are the bigger cost.
       if (file.calls.some((c) => (c.callee === 'json.loads' || c.callee === 'json.load') && c !== call && contains(c.span, call.span))) continue;
       const variable0 = call.assignedTo && /^\w+$/.test(call.assignedTo) ? call.assignedTo : undefined;

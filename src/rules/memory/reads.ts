@@ -20,6 +20,22 @@ export interface WholeRead {
 /** A call that reads a whole file into memory: `f.read()`, `f.readlines()`, `Path(p).read_text()`. */
 export const wholeRead = memoPerFileCall(wholeReadOf);
 
+const wholeReadsCache = new WeakMap<FileModel, WholeRead[]>();
+
+/** Every whole read of a file, in call order. */
+export function wholeReadsIn(file: FileModel): WholeRead[] {
+  let reads = wholeReadsCache.get(file);
+  if (!reads) {
+    reads = [];
+    for (const call of file.calls) {
+      const read = wholeRead(file, call);
+      if (read) reads.push(read);
+    }
+    wholeReadsCache.set(file, reads);
+  }
+  return reads;
+}
+
 function wholeReadOf(file: FileModel, call: CallSite): WholeRead | undefined {
   if (call.method === 'read' || call.method === 'readlines') {
     const size = positional(call, 0)?.expr;
