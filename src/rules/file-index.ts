@@ -2,7 +2,7 @@
 // calls on a receiver, the source as one string), built once per file and shared by every rule.
 // Why a memo keyed by the model is safe: models are not changed while rules run, and every index
 // keeps the model's own order, so `find`/`some`/`filter` over an index answer as over `file.calls`.
-import type { AssignmentInfo, CallSite, FileModel, LoopInfo } from '../model/types.js';
+import type { AssignmentInfo, CallSite, FileModel, LoopInfo, WithInfo } from '../model/types.js';
 
 interface FileIndex {
   loops?: Map<number, LoopInfo>;
@@ -12,6 +12,7 @@ interface FileIndex {
   callsByReceiver?: Map<string, CallSite[]>;
   assignmentsByTarget?: Map<string, AssignmentInfo[]>;
   assignmentsByFunction?: Map<string | undefined, AssignmentInfo[]>;
+  withItemsByCall?: Map<number, WithItemOfCall>;
   text?: string;
 }
 
@@ -89,6 +90,26 @@ export function assignmentsOfFunction(file: FileModel, functionId: string | unde
   const index = indexOf(file);
   index.assignmentsByFunction ??= groupBy(file.assignments, (a) => [a.functionId]);
   return index.assignmentsByFunction.get(functionId) ?? NONE;
+}
+
+/** A `with` item that is a call (`with open(p) as fh`), and its statement. */
+export interface WithItemOfCall {
+  statement: WithInfo;
+  item: WithInfo['items'][number];
+}
+
+/** The first `with` item made by call `callId`, if any (the same as finding it among `file.withs`, in order). */
+export function withItemOf(file: FileModel, callId: number): WithItemOfCall | undefined {
+  const index = indexOf(file);
+  if (!index.withItemsByCall) {
+    index.withItemsByCall = new Map();
+    for (const statement of file.withs) {
+      for (const item of statement.items) {
+        if (item.callId !== undefined && !index.withItemsByCall.has(item.callId)) index.withItemsByCall.set(item.callId, { statement, item });
+      }
+    }
+  }
+  return index.withItemsByCall.get(callId);
 }
 
 /** The whole source as one string. */

@@ -6,6 +6,7 @@ import { fmt, fmtEs, functionLines, heatRoot, isAssumedHeat, isPseudoFsPath, isT
 import { argument, isOpen, openMode, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { pathFacts } from './paths.js';
+import { callsOfFunction } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'CA801',
@@ -59,7 +60,7 @@ function readPath(call: CallSite): Expr | undefined {
 
 /** The same path is written in the same function: the file changes, it is state, not configuration. */
 function writtenToo(file: FileModel, call: CallSite, pathText: string): boolean {
-  return file.calls.some((c) => c.functionId === call.functionId && c.id !== call.id && (
+  return callsOfFunction(file, call.functionId).some((c) => c.id !== call.id && (
     (isOpen(c) && /[wax+]/.test(openMode(c)) && c.args[0]?.expr.text === pathText) ||
     (/^(os\.replace|os\.rename|shutil\.move|shutil\.copy\w*)$/.test(c.callee) && c.args[1]?.expr.text === pathText) ||
     (/^write_(text|bytes)$/.test(c.method ?? '') && c.receiver === pathText)));

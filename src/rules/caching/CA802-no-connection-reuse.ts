@@ -6,7 +6,7 @@ import { callText, destinationOf, httpKind, httpUnit, qualifyText, urlArg } from
 import { callSitesOf, fmt, fmtEs, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
 import { report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
-import { loopById } from '../file-index.js';
+import { callsOfFunction, loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'CA802',
@@ -58,7 +58,7 @@ function hostKey(text: string | undefined): string | undefined {
 function repeatedPerCycle(project: ProjectModel, file: FileModel, call: CallSite, urlText: string | undefined): boolean {
   if (call.loopIds.some((id) => { const l = loopById(file, id); return l !== undefined && !l.poll; })) return true;
   const host = hostKey(urlText);
-  const siblings = file.calls.filter((c) => c.id !== call.id && c.functionId === call.functionId && httpKind(c, file) !== undefined);
+  const siblings = callsOfFunction(file, call.functionId).filter((c) => c.id !== call.id && httpKind(c, file) !== undefined);
   if (siblings.some((c) => host === undefined || hostKey(urlArg(c, httpKind(c, file)!)?.text) === host)) return true;
   if (!call.functionId) return false;
   const sites = callSitesOf(project, call.functionId);

@@ -9,7 +9,7 @@ import { callText } from '../io_blocking/http.js';
 import { fmt, fmtEs, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
 import { report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
-import { loopById } from '../file-index.js';
+import { callsInLoop, loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'CA803',
@@ -133,7 +133,7 @@ function fetchWork(project: ProjectModel, file: FileModel, call: CallSite): Work
   const varying = loopVariables(file, { ...call, loopIds: [loop.id] });
   const identifiers = text.replace(/(["'])(?:\\.|(?!\1).)*\1/g, ' ').match(/(?<![.\w])[A-Za-z_]\w*/g) ?? [];
   if (identifiers.some((id) => varying.has(id))) return undefined;
-  if (file.calls.some((c) => c.loopIds.includes(loop.id) && /sleep$|\.wait$/.test(c.callee))) return undefined;
+  if (callsInLoop(file, loop.id).some((c) => /sleep$|\.wait$/.test(c.callee))) return undefined;
   return { kind: 'fetch', unit: 'http_external', label, argument: text };
 }
 

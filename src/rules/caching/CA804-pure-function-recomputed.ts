@@ -2,10 +2,10 @@
 // arguments: parsing a module constant per task, hashing an unchanged definition every round,
 // computing the same value twice in one expression.
 import { cycleRate } from '../../impact/rate.js';
-import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
+import type { CallSite, FileModel, FunctionInfo, ProjectModel } from '../../model/types.js';
 import { callText, httpKind } from '../io_blocking/http.js';
 import { callSitesOf, fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, resolveCallee, withContext } from '../polling/hotpath.js';
-import { assignmentsOfFunction, loopById } from '../file-index.js';
+import { assignmentsOfFunction, assignmentsTo, loopById } from '../file-index.js';
 import { fileOp, isSubprocess, report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta } from '../types.js';
 import { pathFacts } from './paths.js';
@@ -52,38 +52,42 @@ export function isPure(project: ProjectModel, fnId: string, depth = 0): boolean 
   if (depth > 4) return false;
   cache.set(fnId, true); // recursion: assume pure while we look
   const owner = project.functionsById.get(fnId);
-  let pure = !!owner;
-  if (owner) {
-    const { file, fn } = owner;
-    const text = functionLines(file, fn).join('\n');
-    if (fn.params[0] === 'self' || fn.params[0] === 'cls' || fn.isAsync) pure = false;
-    if (/\b(global|nonlocal|yield)\b/.test(text) || !/\breturn\s+\S/.test(text)) pure = false;
-    // `for line in p.stdout`: reading a stream or a file object is I/O even without a call.
-    if (file.loops.some((l) => l.functionId === fn.id && /(^|\.)(stdout|stderr|stdin|fh|fp|f|file|sock|conn|resp|response|stream|rfile)$/.test(l.iterableText ?? ''))) pure = false;
-    const assignments = assignmentsOfFunction(file, fn.id);
-    const locals = new Set([...fn.params, ...assignments.map((a) => a.target)]);
-    // Writing an attribute or an item of anything but a fresh local is a side effect (`_log.threshold = level`).
-    const created = new Set(assignments.filter((a) => /^\w+$/.test(a.target)).map((a) => a.target));
-    for (const a of assignments) {
-      if (/^\w+$/.test(a.target) || a.target.includes(',')) continue;
-      const root = /^(\w+)/.exec(a.target)?.[1] ?? '';
-      if (!created.has(root) || fn.params.includes(root)) pure = false;
-    }
-    for (const id of fn.callIds) {
-      if (!pure) break;
-      const call = file.calls[id]!;
-      if (fileOp(call) || httpKind(call, file) || isSubprocess(call)) { pure = false; break; }
-      if (/^(time|random|uuid|datetime|os|sys|socket|threading|subprocess|logging|shutil|tempfile|secrets)\./.test(call.callee) || /^(print|input|open)$/.test(call.callee)) { pure = false; break; }
-      const target = resolveCallee(project, file, call);
-      if (target) { if (!isPure(project, target, depth + 1)) pure = false; continue; }
-      if (PURE_CALLEES.test(call.callee)) continue;
-      if (call.method && PURE_METHODS.test(call.method)) continue;
-      if (call.method && LOCAL_MUTATORS.test(call.method) && call.receiver && locals.has(call.receiver) && !fn.params.includes(call.receiver)) continue;
-      pure = false;
-    }
-  }
+  // A method or a coroutine is never pure, whatever its body: told before the body is read (most functions are methods).
+  const pure = !!owner && !(owner.fn.params[0] === 'self' || owner.fn.params[0] === 'cls' || owner.fn.isAsync) && pureBody(project, owner.file, owner.fn, depth);
   cache.set(fnId, pure);
   return pure;
+}
+
+/** The body of a plain function only computes (see `isPure`); callees are asked at `depth + 1`. */
+function pureBody(project: ProjectModel, file: FileModel, fn: FunctionInfo, depth: number): boolean {
+  const text = functionLines(file, fn).join('\n');
+  if (/\b(global|nonlocal|yield)\b/.test(text) || !/\breturn\s+\S/.test(text)) return false;
+  // `for line in p.stdout`: reading a stream or a file object is I/O even without a call.
+  if (file.loops.some((l) => l.functionId === fn.id && /(^|\.)(stdout|stderr|stdin|fh|fp|f|file|sock|conn|resp|response|stream|rfile)$/.test(l.iterableText ?? ''))) return false;
+  const assignments = assignmentsOfFunction(file, fn.id);
+  const locals = new Set([...fn.params, ...assignments.map((a) => a.target)]);
+  // Writing an attribute or an item of anything but a fresh local is a side effect (`_log.threshold = level`).
+  const created = new Set(assignments.filter((a) => /^\w+$/.test(a.target)).map((a) => a.target));
+  for (const a of assignments) {
+    if (/^\w+$/.test(a.target) || a.target.includes(',')) continue;
+    const root = /^(\w+)/.exec(a.target)?.[1] ?? '';
+    if (!created.has(root) || fn.params.includes(root)) return false;
+  }
+  for (const id of fn.callIds) {
+    const call = file.calls[id]!;
+    if (fileOp(call) || httpKind(call, file) || isSubprocess(call)) return false;
+    if (/^(time|random|uuid|datetime|os|sys|socket|threading|subprocess|logging|shutil|tempfile|secrets)\./.test(call.callee) || /^(print|input|open)$/.test(call.callee)) return false;
+    const target = resolveCallee(project, file, call);
+    if (target) {
+      if (!isPure(project, target, depth + 1)) return false;
+      continue;
+    }
+    if (PURE_CALLEES.test(call.callee)) continue;
+    if (call.method && PURE_METHODS.test(call.method)) continue;
+    if (call.method && LOCAL_MUTATORS.test(call.method) && call.receiver && locals.has(call.receiver) && !fn.params.includes(call.receiver)) continue;
+    return false;
+  }
+  return true;
 }
 
 // ---------- same arguments
@@ -137,7 +141,7 @@ function invariantParameter(project: ProjectModel, fnId: string, param: string):
 
 /** A local read from a constant, static file in the same function (`persona = fh.read()` of PERSONA_FILE). */
 function fromStaticFile(project: ProjectModel, file: FileModel, call: CallSite, name: string): boolean {
-  const assignment = file.assignments.find((a) => a.functionId === call.functionId && a.target === name && a.span.line < call.span.line);
+  const assignment = assignmentsTo(file, name).find((a) => a.functionId === call.functionId && a.span.line < call.span.line);
   if (!assignment || !/\.read(_text)?\(\)|json\.load\(/.test(assignment.value.text)) return false;
   const opened = file.withs.find((w) => w.functionId === call.functionId && w.span.line <= assignment.span.line && assignment.span.line <= w.span.endLine);
   const openCall = opened?.items[0]?.callId !== undefined ? file.calls[opened.items[0].callId] : undefined;

@@ -2,6 +2,7 @@
 // is the same path every time (constant), and whether it looks like configuration/static data or like
 // a file other processes keep changing (state, queue, log: re-reading those is the IPC, not waste).
 import type { CallSite, Expr, FileModel, ProjectModel } from '../../model/types.js';
+import { assignmentsTo } from '../file-index.js';
 
 /** Names of configuration and static files. */
 const CONFIG_WORDS = /(^|[^a-z])(conf|config|configs|configuration|settings?|cfg|routes?|routing|rules|policy|policies|manifest|schema|static|templates?|prompts?|defaults|preferences|prefs|options|profiles?|mapping|catalog|version)([^a-z]|$)|\.(ya?ml|toml|ini|cfg|conf|env|properties)\b/i;
@@ -79,7 +80,7 @@ function expand(project: ProjectModel, file: FileModel, call: CallSite | undefin
       continue;
     }
     // A local assigned once from a constant expression: `path = os.path.join(BASE, "config.json")`.
-    const local = call?.functionId ? file.assignments.filter((a) => a.functionId === call.functionId && a.target === id && !a.augmented) : [];
+    const local = call?.functionId ? assignmentsTo(file, id).filter((a) => a.functionId === call.functionId && !a.augmented) : [];
     if (local.length === 1 && local[0]!.loopIds.length === 0 && local[0]!.span.line < call!.span.line) {
       const inner = expand(project, file, undefined, local[0]!.value.text, depth + 1);
       if (!inner.constant) constant = false;

@@ -3,7 +3,7 @@ import { nameHint, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { fileAccesses, isVirtualFile, pathKey } from './files.js';
 import { cadence, exitsAfter, identifiers, isTestFile, loopVariables, mentions, placeText, rateOf, severityAt, where } from './hot-path.js';
-import { loopById } from '../file-index.js';
+import { assignmentsTo, loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'DK404',
@@ -49,7 +49,7 @@ export function isConstantPath(file: FileModel, text: string): boolean {
 /** `self._filename` reassigned outside __init__ names a different file over time. */
 function mutableAttribute(file: FileModel, text: string): boolean {
   return identifiers(text).some((id) => id.startsWith('self.') &&
-    file.assignments.some((a) => a.target === id && !(a.functionId ?? '').endsWith('.__init__')));
+    assignmentsTo(file, id).some((a) => !(a.functionId ?? '').endsWith('.__init__')));
 }
 
 /** `if _CACHE is None: _CACHE = read()` / `global _CACHE`: the function already reads once. */

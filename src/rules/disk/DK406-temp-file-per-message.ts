@@ -2,6 +2,7 @@ import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { renamesInto } from './files.js';
 import { cadence, exitsAfter, isTestFile, placeText, rateOf, severityAt, where } from './hot-path.js';
+import { callsOfFunction, withItemOf } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'DK406',
@@ -50,14 +51,14 @@ export const DK406: Rule = {
       const perSecond = rate.perSecond * agents;
       const folder = /mkdtemp|TemporaryDirectory/.test(call.callee);
       const what = folder ? { es: 'una carpeta temporal', en: 'a temp folder' } : { es: 'un fichero temporal', en: 'a temp file' };
-      const withItem = file.withs.find((w) => w.items.some((i) => i.callId === call.id))?.items.find((i) => i.callId === call.id);
+      const withItem = withItemOf(file, call.id)?.item;
       const name = withItem?.alias ?? call.assignedTo ?? 'tmp';
       const handle = name.includes(',') ? name.split(',').pop()!.trim() : name;
       // Does the temp file feed a child process in the same function?
-      const spawn = file.calls.find((c) => c.functionId === call.functionId && c.span.start > call.span.start &&
+      const spawn = callsOfFunction(file, call.functionId).find((c) => c.span.start > call.span.start &&
         /^(subprocess\.(run|call|check_call|check_output|Popen)|os\.system)$/.test(c.callee) && c.args.some((a) => a.expr.text.includes(handle)));
       const argv = spawn?.args[0]?.expr.text;
-      const written = file.calls.find((c) => c.functionId === call.functionId && c.receiver === handle && c.method === 'write')?.args[0]?.expr.text ?? 'payload';
+      const written = callsOfFunction(file, call.functionId).find((c) => c.receiver === handle && c.method === 'write')?.args[0]?.expr.text ?? 'payload';
       const stdinArgv = argv ? argv.replace(new RegExp(`${handle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.name|\\b${handle}\\b`), '"-"') : undefined;
       const example = spawn
         ? `# hand the data over on stdin: no file to create, write, close and delete\nout = ${/^(subprocess\.)?(run|check_output|call|check_call)$/.test(spawn.calleeText.replace(/^\w+\./, 'subprocess.')) && !/Popen/.test(spawn.callee) ? spawn.calleeText : 'subprocess.run'}(${stdinArgv}, input=${written}, capture_output=True, text=True, timeout=30)`

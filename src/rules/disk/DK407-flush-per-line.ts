@@ -2,6 +2,7 @@ import type { CallSite, FileModel } from '../../model/types.js';
 import { fileOp, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { cadence, isTestFile, placeText, rateOf, severityAt, where } from './hot-path.js';
+import { callsOfFunction } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'DK407',
@@ -30,7 +31,7 @@ export const meta: RuleMeta = {
 
 /** `fh.flush(); os.fsync(fh.fileno())`: the flush is needed for the fsync (DK401 carries the cost). */
 function beforeFsync(file: FileModel, call: CallSite): boolean {
-  return file.calls.some((c) => c.functionId === call.functionId && (c.callee === 'os.fsync' || c.callee === 'os.fdatasync') &&
+  return callsOfFunction(file, call.functionId).some((c) => (c.callee === 'os.fsync' || c.callee === 'os.fdatasync') &&
     c.span.line >= call.span.line && c.span.line <= call.span.line + 3);
 }
 

@@ -2,7 +2,7 @@
 // a handle bound by `with open(...) as fh`, or pathlib's read_text/write_text), whether the content is
 // JSON, and which project functions load or save a file for their callers (`state = load(); save(state)`).
 import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
-import { assignmentsTo, callsOfFunction } from '../file-index.js';
+import { assignmentsTo, callsOfFunction, withItemOf } from '../file-index.js';
 import { argument, isOpen, openMode, positional } from '../support.js';
 
 export interface FileAccess {
@@ -81,7 +81,7 @@ export function fileAccesses(file: FileModel): FileAccess[] {
       pathText = call.receiver;
     }
     if (!kind || !pathText) continue;
-    const withItem = file.withs.find((w) => w.items.some((i) => i.callId === call.id))?.items.find((i) => i.callId === call.id);
+    const withItem = withItemOf(file, call.id)?.item;
     const handle = withItem?.alias ?? (call.assignedTo && /^\w+$/.test(call.assignedTo) ? call.assignedTo : undefined);
     const resolvedText = localText(file, call, pathText.replace(/^\((.*)\)$/, '$1')) ?? pathText;
     const access: FileAccess = { call, kind, pathText, resolvedText, key: pathKey(resolvedText), json: false, handle };
@@ -135,9 +135,23 @@ const helperCache = new WeakMap<ProjectModel, Map<string, HelperIo[]>>();
 
 const RENAMES = new Set(['os.replace', 'os.rename', 'shutil.move', 'pathlib.Path.replace', 'pathlib.Path.rename']);
 
+function isRename(call: CallSite): boolean {
+  return RENAMES.has(call.callee) || ((call.method === 'replace' || call.method === 'rename') && !!call.receiver && call.args.length === 1);
+}
+
+/** Per file, the first rename of each function (module level: `undefined`), in source order. */
+const firstRenames = new WeakMap<FileModel, Map<string | undefined, CallSite>>();
+
 /** The function renames a file into place (temp file + os.replace): its writes are atomic. */
 export function renamesInto(file: FileModel, functionId: string | undefined): CallSite | undefined {
-  return callsOfFunction(file, functionId).find((c) => RENAMES.has(c.callee) || ((c.method === 'replace' || c.method === 'rename') && !!c.receiver && c.args.length === 1));
+  // Asked for every function of the project: one pass over the file answers them all.
+  let renames = firstRenames.get(file);
+  if (!renames) {
+    renames = new Map();
+    for (const call of file.calls) if (!renames.has(call.functionId) && isRename(call)) renames.set(call.functionId, call);
+    firstRenames.set(file, renames);
+  }
+  return renames.get(functionId);
 }
 
 /** What each project function loads and saves for its callers. */

@@ -171,22 +171,48 @@ export function callerSites(project: ProjectModel, fnId: string): CallerSite[] {
   const target = project.functionsById.get(fnId);
   const result: CallerSite[] = [];
   if (target) {
-    const name = target.fn.name;
-    for (const callerId of project.callers.get(fnId) ?? []) {
-      const caller = project.functionsById.get(callerId);
-      const file = caller?.file ?? moduleFiles(project).get(callerId);
-      if (!file) continue;
-      const calls = caller ? caller.fn.callIds.map((id) => file.calls[id]!) : callsOfFunction(file, undefined);
-      for (const call of calls) {
-        if (lastSegment(call.calleeText) === name || lastSegment(call.callee) === name) result.push({ file, call, passed: false });
-        else if (call.args.some((a) => (a.expr.type === 'identifier' || a.expr.type === 'attribute') && lastSegment(a.expr.text) === name)) {
-          result.push({ file, call, passed: true });
-        }
-      }
-    }
+    for (const callerId of project.callers.get(fnId) ?? []) result.push(...(sitesByName(project, callerId)?.get(target.fn.name) ?? []));
   }
   cache.sites.set(fnId, result);
   return result;
+}
+
+const sitesByNameCache = new WeakMap<ProjectModel, Map<string, Map<string, CallerSite[]> | undefined>>();
+
+/**
+ * The calls of a caller (a function, or a module's top level), by the last name segment each one calls or,
+ * failing that, passes as an argument: in source order, each call at most once per name. One pass over the
+ * caller answers `callerSites` for every function it calls (a module's top level may call hundreds).
+ */
+function sitesByName(project: ProjectModel, callerId: string): Map<string, CallerSite[]> | undefined {
+  let byCaller = sitesByNameCache.get(project);
+  if (!byCaller) sitesByNameCache.set(project, (byCaller = new Map()));
+  if (byCaller.has(callerId)) return byCaller.get(callerId);
+  const caller = project.functionsById.get(callerId);
+  const file = caller?.file ?? moduleFiles(project).get(callerId);
+  let sites: Map<string, CallerSite[]> | undefined;
+  if (file) {
+    sites = new Map();
+    const add = (name: string, site: CallerSite) => {
+      const list = sites!.get(name);
+      if (list) list.push(site);
+      else sites!.set(name, [site]);
+    };
+    const calls = caller ? caller.fn.callIds.map((id) => file.calls[id]!) : callsOfFunction(file, undefined);
+    for (const call of calls) {
+      const named = new Set([lastSegment(call.calleeText), lastSegment(call.callee)]);
+      for (const name of named) add(name, { file, call, passed: false });
+      for (const a of call.args) {
+        if (a.expr.type !== 'identifier' && a.expr.type !== 'attribute') continue;
+        const name = lastSegment(a.expr.text);
+        if (named.has(name)) continue;
+        named.add(name);
+        add(name, { file, call, passed: true });
+      }
+    }
+  }
+  byCaller.set(callerId, sites);
+  return sites;
 }
 
 function functionOf(project: ProjectModel, fnId: string | undefined): { file: FileModel; fn: FunctionInfo } | undefined {

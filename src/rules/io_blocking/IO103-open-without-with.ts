@@ -57,17 +57,25 @@ function usageOf(file: FileModel, call: CallSite): Usage | undefined {
     if (!fn) return undefined; // module level: a handle for the life of the process
     const body = file.source.slice(call.span.endLine, fn.span.endLine);
     const n = escape(name);
+    // Each pattern is made once per handle, not once per line it is tried on.
+    const declaredGlobal = new RegExp(`^\\s*global\\s+[^#]*\\b${n}\\b`);
+    const aliased = new RegExp(`^\\s*[\\w.\\[\\]"']+\\s*=\\s*${n}\\s*$`);
+    const handedOver = new RegExp(`\\b(return|yield)\\s+\\(?\\s*${n}\\s*($|,|\\))|with\\s+[^#]*\\b${n}\\b|closing\\(\\s*${n}\\b|enter_context\\(\\s*${n}\\b|(self|cls)\\.\\w+\\s*=\\s*${n}\\b|\\b${n}\\s*,|register\\([^)]*\\b${n}\\b`);
+    const passedToCall = new RegExp(`\\w\\([^)]*\\b${n}\\b(?!\\.)`);
+    const passedToSerializer = new RegExp(`\\b(json|pickle|yaml|csv|print|marshal|tomllib|toml)\\.?\\w*\\([^)]*\\b${n}\\b`);
+    const closed = new RegExp(`\\b${n}\\.close\\(\\)`);
+    const mentioned = new RegExp(`\\b${n}\\b`);
     // `global logfp` / `out = fp`: a process-wide handle, or the object travels under another name.
-    if (functionLines(file, fn).some((l) => new RegExp(`^\\s*global\\s+[^#]*\\b${n}\\b`).test(l))) return undefined;
-    if (body.some((l) => new RegExp(`^\\s*[\\w.\\[\\]"']+\\s*=\\s*${n}\\s*$`).test(l))) return undefined;
-    if (body.some((l) => new RegExp(`\\b(return|yield)\\s+\\(?\\s*${n}\\s*($|,|\\))|with\\s+[^#]*\\b${n}\\b|closing\\(\\s*${n}\\b|enter_context\\(\\s*${n}\\b|(self|cls)\\.\\w+\\s*=\\s*${n}\\b|\\b${n}\\s*,|register\\([^)]*\\b${n}\\b`).test(l))) return undefined;
+    if (functionLines(file, fn).some((l) => declaredGlobal.test(l))) return undefined;
+    if (body.some((l) => aliased.test(l))) return undefined;
+    if (body.some((l) => handedOver.test(l))) return undefined;
     // Passed on to something that owns it (`Popen(stdout=out)`, `handles.append(out)`, `Reader(out)`): not ours to judge.
-    if (body.some((l) => new RegExp(`\\w\\([^)]*\\b${n}\\b(?!\\.)`).test(l) && !new RegExp(`\\b(json|pickle|yaml|csv|print|marshal|tomllib|toml)\\.?\\w*\\([^)]*\\b${n}\\b`).test(l))) return undefined;
-    const closeIndex = body.findIndex((l) => new RegExp(`\\b${n}\\.close\\(\\)`).test(l));
+    if (body.some((l) => passedToCall.test(l) && !passedToSerializer.test(l))) return undefined;
+    const closeIndex = body.findIndex((l) => closed.test(l));
     if (closeIndex < 0) {
       // Opened once and used by an endless loop that follows: a handle for the life of the process.
       const longLived = file.loops.some((loop) => loop.functionId === fn.id && loop.unbounded && loop.span.line > call.span.line &&
-        file.source.slice(loop.span.line - 1, loop.span.endLine).some((l) => new RegExp(`\\b${n}\\b`).test(l)));
+        file.source.slice(loop.span.line - 1, loop.span.endLine).some((l) => mentioned.test(l)));
       return longLived ? undefined : { kind: 'never-closed', name };
     }
     const closeIndent = indent(body[closeIndex]!);

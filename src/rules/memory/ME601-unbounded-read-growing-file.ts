@@ -1,9 +1,10 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel } from '../../model/types.js';
-import { codeOnly, contains, functionText, nameOfPath } from './helpers.js';
-import { bigFileHint, fileGrowth, milderIf, oneOff, wholeRead, type Growth } from './reads.js';
+import { contains, functionCode, nameOfPath } from './helpers.js';
+import { bigFileHint, fileGrowth, milderIf, oneOff, wholeReadsIn, type Growth } from './reads.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
+import { callsOfFunction } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'ME601',
@@ -40,7 +41,7 @@ const READ_UNITS = 120;
 function tailedFrom(file: FileModel, call: CallSite, variable: string | undefined): Growth | undefined {
   if (!variable) return undefined;
   const fn = call.functionId ? file.functions.get(call.functionId) : undefined;
-  const code = codeOnly(functionText(file, call.functionId));
+  const code = functionCode(file, call.functionId);
   const match = new RegExp(`\\b${variable}\\[\\s*([A-Za-z_]\\w*)\\s*:\\s*\\]`).exec(code);
   if (!match) return undefined;
   const index = match[1]!;
@@ -55,14 +56,13 @@ export const ME601: Rule = {
   meta,
   check({ file, project, agents }) {
     const findings: RuleFinding[] = [];
-    for (const call of file.calls) {
-      const read = wholeRead(file, call);
-      if (!read) continue;
+    for (const read of wholeReadsIn(file)) {
+      const call = read.call;
       // json.loads(f.read()) is ME602's: the parsed objects are the bigger cost.
       if (file.calls.some((c) => (c.callee === 'json.loads' || c.callee === 'json.load') && c !== call && contains(c.span, call.span))) continue;
       const variable0 = call.assignedTo && /^\w+$/.test(call.assignedTo) ? call.assignedTo : undefined;
       const hashed = file.calls.some((c) => /^hashlib\./.test(c.callee) && c !== call && contains(c.span, call.span)) ||
-        (variable0 !== undefined && file.calls.some((c) => c.functionId === call.functionId && (/^hashlib\./.test(c.callee) || (c.method === 'update' && /hashlib/.test(c.receiverType ?? ''))) && c.args.some((a) => a.expr.text === variable0)));
+        (variable0 !== undefined && callsOfFunction(file, call.functionId).some((c) => (/^hashlib\./.test(c.callee) || (c.method === 'update' && /hashlib/.test(c.receiverType ?? ''))) && c.args.some((a) => a.expr.text === variable0)));
       const bigWord = hashed ? bigFileHint(project, file, call.functionId, read.path) : undefined;
       const growth = fileGrowth(project, file, read.path, undefined, call.functionId) ?? tailedFrom(file, call, variable0) ??
         (bigWord ? { reason: { es: `se lee entero para calcular su hash y es un fichero grande ("${bigWord}")`, en: `it is read whole only to hash it, and it is a big file ("${bigWord}")` }, appendedAndRewritten: false } : undefined);
@@ -72,7 +72,7 @@ export const ME601: Rule = {
       const severity = milderIf(oneOff(file, call, call.context), base);
       const pathText = read.path?.text ?? 'path';
       const pathName = nameOfPath(read.path);
-      const fnText = codeOnly(functionText(file, call.functionId));
+      const fnText = functionCode(file, call.functionId);
       const wantsTail = /\[\s*-\s*[\w.]+\s*:\s*\]/.test(fnText) || /tail|last/i.test(file.functions.get(call.functionId ?? '')?.name ?? '');
       const rate = cycleRate(call, file);
       const variable = call.assignedTo && /^\w+$/.test(call.assignedTo) ? call.assignedTo : 'lines';

@@ -6,7 +6,7 @@ import { contextAt, functionInfo, HEAT, identifiers, rateAt } from './helpers.js
 import { lookupTable } from '../../util/lookup.js';
 import { loopById, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
-import { assignmentsTo } from '../file-index.js';
+import { assignmentsTo, callsOfFunction } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'ME603',
@@ -118,7 +118,7 @@ function uniqueKey(keyText: string, context: Context, memoised: boolean): boolea
 /** The function tests the container before writing it (`key in X`, `X.get(key)`): memoisation. */
 function memoised(file: FileModel, aliases: string[], functionId: string | undefined): boolean {
   return (file.memberships ?? []).some((m) => m.functionId === functionId && aliases.includes(m.haystack.text)) ||
-    file.calls.some((c) => c.functionId === functionId && c.method === 'get' && aliases.includes(c.receiver ?? ''));
+    callsOfFunction(file, functionId).some((c) => c.method === 'get' && aliases.includes(c.receiver ?? ''));
 }
 
 function growthSites(project: ProjectModel, file: FileModel, container: Container): Site[] {
@@ -170,9 +170,10 @@ export const ME603: Rule = {
   check({ file, project, agents }) {
     const findings: RuleFinding[] = [];
     for (const container of containers(file)) {
-      if (container.aliases.some((alias) => trimSite(file, alias) !== undefined)) continue;
+      // Growth is rarer than a trim-free container, and cheaper to look for than a trim (a scan of the whole file).
       const site = growthSites(project, file, container)[0];
       if (!site) continue;
+      if (container.aliases.some((alias) => trimSite(file, alias) !== undefined)) continue;
       const perDayMB = (site.rate.perSecond * 86_400 * ENTRY_KB) / 1024;
       const entriesPerDay = site.rate.perSecond * 86_400;
       const perNewItem = site.context === 'poll_loop' && site.rate.perSecond === ASSUMED.tasksPerSecond;

@@ -2,6 +2,7 @@ import type { AssignmentInfo, Expr, FileModel, LoopInfo } from '../../model/type
 import { contextAt, isFixedCountLoop, loopHeader, rateAt } from './helpers.js';
 import { loopById, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
+import { assignmentsTo } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'ME604',
@@ -50,7 +51,7 @@ function isBytes(expr: Expr): boolean {
 
 /** How `target` was initialised in its function before the loop: `text`, `other` (a number, a list…), or unknown. */
 function initialisation(file: FileModel, target: string, a: AssignmentInfo): { kind: 'text' | 'other' | 'unknown'; bytes: boolean } {
-  const inits = file.assignments.filter((x) => x.target === target && x.functionId === a.functionId && !x.augmented && x.span.start < a.span.start);
+  const inits = assignmentsTo(file, target).filter((x) => x.functionId === a.functionId && !x.augmented && x.span.start < a.span.start);
   const last = inits[inits.length - 1];
   if (!last) return { kind: 'unknown', bytes: false };
   if (isTextExpr(last.value)) return { kind: 'text', bytes: isBytes(last.value) };
@@ -88,7 +89,7 @@ export const ME604: Rule = {
       if (init.kind === 'other') continue;
       if (init.kind === 'unknown' && !isTextExpr(piece)) continue;
       // Rebound in every iteration (`path = base; path += ".json"`): nothing accumulates across passes.
-      if (file.assignments.some((x) => x !== a && x.target === a.target && !x.augmented && x.loopIds.includes(a.loopIds[0]!))) continue;
+      if (assignmentsTo(file, a.target).some((x) => x !== a && !x.augmented && x.loopIds.includes(a.loopIds[0]!))) continue;
       const loops = a.loopIds.map((id) => loopById(file, id)).filter((l): l is LoopInfo => l !== undefined);
       if (!loops.some((l) => !isFixedCountLoop(file, l))) continue;
       // Quadratic copying matters only when the loop is data-sized; a handful of items (GPUs, fields) is free.

@@ -1,7 +1,7 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CycleRate } from '../../impact/types.js';
 import type { Context, FileModel, Span } from '../../model/types.js';
-import { codeOnly, contextAt, countUses, escapeRegExp, functionText, rateAt } from './helpers.js';
+import { codeOnly, contextAt, countUses, escapeRegExp, functionCode, rateAt } from './helpers.js';
 import { fileGrowth, wholeRead } from './reads.js';
 import { callText } from '../parallelism/independence.js';
 import { assignmentsTo } from '../file-index.js';
@@ -111,7 +111,7 @@ export const ME605: Rule = {
             example: `for line in ${receiver}:  # streams: one line in memory at a time\n    ...`,
           });
         } else if (call.assignedTo && /^\w+$/.test(call.assignedTo) && call.functionId) {
-          const code = codeOnly(functionText(file, call.functionId));
+          const code = functionCode(file, call.functionId);
           const uses = countUses(code, call.assignedTo) - 1;
           if (uses === 1 && singleIteration(code, call.assignedTo)) {
             matches.push({
@@ -156,7 +156,7 @@ export const ME605: Rule = {
       if (a.augmented || a.functionId === undefined || !/^\w+$/.test(a.target)) continue;
       const built = a.value.type === 'list_comprehension' || (a.value.type === 'call' && a.value.qualifiedName === 'list' && LAZY_SOURCE.test(a.value.text.slice(5)));
       if (!built) continue;
-      const code = codeOnly(functionText(file, a.functionId));
+      const code = functionCode(file, a.functionId);
       if (declaresGlobal(code, a.target)) continue;
       const uses = countUses(code, a.target) - assignmentsTo(file, a.target).filter((x) => x.functionId === a.functionId).length;
       if (uses < 1) continue;

@@ -32,6 +32,18 @@ export function functionText(file: FileModel, functionId: string | undefined): s
   return fn ? linesOf(file, fn.span) : file.source.join('\n');
 }
 
+const functionCodes = new WeakMap<FileModel, Map<string | undefined, string>>();
+
+/** `codeOnly` of a function's text (the whole module for `undefined`), once per file and function. */
+export function functionCode(file: FileModel, functionId: string | undefined): string {
+  // Rules ask for it per assignment or call of the function, and a function has many.
+  let codes = functionCodes.get(file);
+  if (!codes) functionCodes.set(file, (codes = new Map()));
+  let code = codes.get(functionId);
+  if (code === undefined) codes.set(functionId, (code = codeOnly(functionText(file, functionId))));
+  return code;
+}
+
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -328,12 +340,35 @@ function moduleHeads(project: ProjectModel): Set<string> {
   return heads;
 }
 
+const qualnamesCache = new WeakMap<ProjectModel, Set<string>>();
+
+/**
+ * What follows any `:` in a project function id (`Class.method` of `pkg.mod:Class.method`): a name that is
+ * not one of them is no function of any module, which `functionNamed` knows without building `module:name`.
+ */
+function qualnames(project: ProjectModel): Set<string> {
+  let names = qualnamesCache.get(project);
+  if (!names) {
+    names = new Set();
+    for (const id of project.functionsById.keys()) {
+      for (let colon = id.indexOf(':'); colon >= 0; colon = id.indexOf(':', colon + 1)) names.add(id.slice(colon + 1));
+    }
+    qualnamesCache.set(project, names);
+  }
+  return names;
+}
+
+/** The function `qualname` of module `module` (the project function with id `module:qualname`). */
+function functionNamed(project: ProjectModel, module: string, qualname: string): { file: FileModel; fn: FunctionInfo } | undefined {
+  // Most names tried (every split of every callee) are no function's: the set answers without building the id.
+  return qualnames(project).has(qualname) ? project.functionsById.get(`${module}:${qualname}`) : undefined;
+}
+
 /** The function `callee` names from `file`'s module; `selfMethod` (`Class.method`) for `self.method()` in a method. */
 function resolveName(project: ProjectModel, file: FileModel, callee: string, selfMethod: string | undefined): { file: FileModel; fn: FunctionInfo } | undefined {
   const anywhere = calleeCandidates(project, callee);
   if (anywhere.headIsModule && anywhere.first) return anywhere.first;
-  const inModule = project.functionsById.get(`${file.module}:${callee}`) ?? (selfMethod !== undefined ? project.functionsById.get(`${file.module}:${selfMethod}`) : undefined);
-  return inModule ?? anywhere.rest;
+  return functionNamed(project, file.module, callee) ?? (selfMethod !== undefined ? functionNamed(project, file.module, selfMethod) : undefined) ?? anywhere.rest;
 }
 
 /**
@@ -362,18 +397,18 @@ function calleeCandidatesUncached(project: ProjectModel, callee: string): Callee
   if (!moduleHeads(project).has(parts[0]!)) {
     // No project module starts like the callee: only the caller's module can define it (the same answer as the
     // full search below, without building every prefix of every call).
-    return { headIsModule: false, rest: moduleHeads(project).has('') ? project.functionsById.get(`:${callee}.__init__`) : undefined };
+    return { headIsModule: false, rest: moduleHeads(project).has('') ? functionNamed(project, '', `${callee}.__init__`) : undefined };
   }
   const dot = callee.lastIndexOf('.');
-  const first = dot > 0 ? project.functionsById.get(`${callee.slice(0, dot)}:${callee.slice(dot + 1)}`) : undefined;
+  const first = dot > 0 ? functionNamed(project, callee.slice(0, dot), callee.slice(dot + 1)) : undefined;
   // `pkg.mod.Class.method` → module `pkg.mod`, qualname `Class.method`
   for (let i = parts.length - 1; i > 0; i--) {
-    const rest = project.functionsById.get(`${parts.slice(0, i).join('.')}:${parts.slice(i).join('.')}`);
+    const rest = functionNamed(project, parts.slice(0, i).join('.'), parts.slice(i).join('.'));
     if (rest) return { headIsModule: true, first, rest };
   }
   // A class called as a constructor runs its __init__.
   for (let i = parts.length; i > 0; i--) {
-    const rest = project.functionsById.get(`${parts.slice(0, i - 1).join('.')}:${parts.slice(i - 1).join('.')}.__init__`);
+    const rest = functionNamed(project, parts.slice(0, i - 1).join('.'), `${parts.slice(i - 1).join('.')}.__init__`);
     if (rest) return { headIsModule: true, first, rest };
   }
   return { headIsModule: true, first };

@@ -5,6 +5,7 @@ import type { L10n, Severity } from '../types.js';
 import { contains, functionInfo, growthReason, openCallFor, pathArg, resolveCallee } from './helpers.js';
 import { memoPerFileCall } from '../memo.js';
 import { fileOp, isOpen, positional } from '../support.js';
+import { assignmentsTo, callsOfFunction } from '../file-index.js';
 
 export interface WholeRead {
   call: CallSite;
@@ -18,6 +19,22 @@ export interface WholeRead {
 
 /** A call that reads a whole file into memory: `f.read()`, `f.readlines()`, `Path(p).read_text()`. */
 export const wholeRead = memoPerFileCall(wholeReadOf);
+
+const wholeReadsCache = new WeakMap<FileModel, WholeRead[]>();
+
+/** Every whole read of a file, in call order. */
+export function wholeReadsIn(file: FileModel): WholeRead[] {
+  let reads = wholeReadsCache.get(file);
+  if (!reads) {
+    reads = [];
+    for (const call of file.calls) {
+      const read = wholeRead(file, call);
+      if (read) reads.push(read);
+    }
+    wholeReadsCache.set(file, reads);
+  }
+  return reads;
+}
 
 function wholeReadOf(file: FileModel, call: CallSite): WholeRead | undefined {
   if (call.method === 'read' || call.method === 'readlines') {
@@ -61,11 +78,11 @@ export interface Growth {
 /** Why the file grows, if it does: its name, an append elsewhere, or (for JSON) a load-append-dump cycle. */
 export function fileGrowth(project: ProjectModel, file: FileModel, path: Expr | undefined, loaded?: string, functionId?: string): Growth | undefined {
   if (loaded && /^\w+$/.test(loaded)) {
-    const sameFunction = file.calls.filter((c) => c.functionId === functionId);
+    const sameFunction = callsOfFunction(file, functionId);
     // `loaded.append(x)`, or a dict of lists: `loaded[key].append(x)`, `loaded.setdefault(key, []).append(x)`.
     const element = new RegExp(`^${loaded}(\\s*\\[.+\\]|\\.setdefault\\(.*\\))$`);
     const grows = sameFunction.some((c) => c.receiver !== undefined && (c.receiver === loaded || element.test(c.receiver)) && /^(append|extend|insert)$/.test(c.method ?? '')) ||
-      file.assignments.some((a) => a.functionId === functionId && a.target === loaded && a.augmented === '+=');
+      assignmentsTo(file, loaded).some((a) => a.functionId === functionId && a.augmented === '+=');
     const dumped = sameFunction.some((c) => c.callee === 'json.dump' && positional(c, 0)?.expr.text === loaded);
     if (grows && dumped) {
       return {
@@ -102,7 +119,7 @@ export function argumentsPassed(project: ProjectModel, file: FileModel, function
       const arg = site.args.find((a) => a.name === param.text) ?? site.args.filter((a) => !a.name)[index];
       if (!arg) continue;
       const assigned = arg.expr.type === 'identifier'
-        ? other.assignments.filter((a) => a.target === arg.expr.text && a.functionId === site.functionId && !a.augmented).pop()?.value
+        ? assignmentsTo(other, arg.expr.text).filter((a) => a.functionId === site.functionId && !a.augmented).pop()?.value
         : undefined;
       result.push({ expr: arg.expr, value: assigned, caller: functionInfo(other, site.functionId)?.name ?? other.module });
     }

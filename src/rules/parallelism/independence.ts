@@ -4,6 +4,7 @@ import { ASSUMED } from '../../impact/rate.js';
 import type { CallSite, FileModel, LoopInfo } from '../../model/types.js';
 import { constantLength, loopTargets, variables } from '../memory/helpers.js';
 import { loopById } from '../support.js';
+import { callsInLoop } from '../file-index.js';
 
 export interface IndependentLoop {
   loop: LoopInfo;
@@ -45,7 +46,7 @@ export function independentLoopOf(file: FileModel, call: CallSite, argumentText?
   const loop = loopById(file, loopId);
   if (!loop || loop.kind === 'while' || loop.poll || loop.hasBreakOrReturn) return undefined;
   // A sleep in the body paces the loop on purpose (rate limiting, politeness): serial by design.
-  if (file.calls.some((c) => c.loopIds.includes(loop.id) && (c.callee === 'time.sleep' || c.callee === 'asyncio.sleep'))) return undefined;
+  if (callsInLoop(file, loop.id).some((c) => c.callee === 'time.sleep' || c.callee === 'asyncio.sleep')) return undefined;
   const constant = constantLength(file, loop.iterableText);
   if (constant !== undefined && constant <= 2) return undefined;
   const targets = loopTargets(loop, file);

@@ -3,7 +3,7 @@
 // and what one pass of a poll loop does. Pure functions of the linked model, cached per project.
 import type { CallSite, ClassInfo, Context, FileModel, FunctionInfo, LoopInfo, ProjectModel } from '../../model/types.js';
 import { sleepInterval } from '../../model/link.js';
-import { callsInLoop, callsOwnedByLoop, loopById } from '../file-index.js';
+import { assignmentsTo, callsInLoop, callsOwnedByLoop, loopById } from '../file-index.js';
 import { memoPerCall, perFileMap, type CallAnswer } from '../memo.js';
 
 const HEAT: Record<Context, number> = { startup: 0, per_task: 1, loop: 2, poll_loop: 3, handler: 4 };
@@ -23,6 +23,9 @@ export interface ClassEntry {
 interface FunctionIndex {
   byDotted: Map<string, string>;
   classes: Map<string, ClassEntry>;
+  /** The last dotted segment of every key of `byDotted` and of `classes` (`run` for `pkg.api.Handler.run`). */
+  functionNames: Set<string>;
+  classNames: Set<string>;
   /** `methodOf` answers (top-level lookups), remembered. */
   methods: Map<string, string | undefined>;
   /** `resolveDotted` answers for callee names as written, remembered. */
@@ -34,11 +37,13 @@ const indexCache = new WeakMap<ProjectModel, FunctionIndex>();
 function functionIndex(project: ProjectModel): FunctionIndex {
   let index = indexCache.get(project);
   if (index) return index;
-  index = { byDotted: new Map(), classes: new Map(), methods: new Map(), absolute: new Map() };
+  index = { byDotted: new Map(), classes: new Map(), functionNames: new Set(), classNames: new Set(), methods: new Map(), absolute: new Map() };
   for (const file of project.files) {
     for (const fn of file.functions.values()) index.byDotted.set(`${file.module}.${fn.qualname}`, fn.id);
     for (const cls of file.classes.values()) index.classes.set(`${file.module}.${cls.qualname}`, { file, cls });
   }
+  for (const dotted of index.byDotted.keys()) index.functionNames.add(lastSegment(dotted));
+  for (const dotted of index.classes.keys()) index.classNames.add(lastSegment(dotted));
   indexCache.set(project, index);
   return index;
 }
@@ -76,8 +81,14 @@ export function resolveClass(project: ProjectModel, file: FileModel, dotted: str
 
 const resolvedClasses = perFileMap<string | undefined>();
 
+function lastSegment(dotted: string): string {
+  return dotted.slice(dotted.lastIndexOf('.') + 1);
+}
+
 function resolveClassUncached(project: ProjectModel, file: FileModel, dotted: string): string | undefined {
   const index = functionIndex(project);
+  // Both candidates end like `dotted`: most names (`len`, `os.path.join`) end like no project class.
+  if (!index.classNames.has(lastSegment(dotted))) return undefined;
   for (const candidate of [dotted, `${file.module}.${dotted}`]) if (index.classes.has(candidate)) return candidate;
   return undefined;
 }
@@ -111,7 +122,20 @@ function resolveName(project: ProjectModel, file: FileModel, callee: string): st
   // The callee as written is tried first, and means the same from every module: asked once per project.
   let absolute = index.absolute.get(callee);
   if (absolute === undefined && !index.absolute.has(callee)) index.absolute.set(callee, (absolute = resolveDotted(index, callee)));
-  return absolute !== NO_MATCH ? absolute : resolveDotted(index, `${file.module}.${callee}`);
+  if (absolute !== NO_MATCH) return absolute;
+  return mayNameInModule(index, file.module, callee) ? resolveDotted(index, `${file.module}.${callee}`) : NO_MATCH;
+}
+
+/**
+ * False when `resolveDotted` of `module.callee` is surely `NO_MATCH`, told without building that name: it
+ * matches only when its last segment names a project function or class, or the segment before it a class.
+ */
+function mayNameInModule(index: FunctionIndex, module: string, callee: string): boolean {
+  const dot = callee.lastIndexOf('.');
+  const name = callee.slice(dot + 1);
+  if (index.functionNames.has(name) || index.classNames.has(name)) return true;
+  const owner = dot >= 0 ? callee.slice(dot > 0 ? callee.lastIndexOf('.', dot - 1) + 1 : 0, dot) : lastSegment(module);
+  return index.classNames.has(owner);
 }
 
 /** The function, constructor or method a dotted name (`pkg.mod.Class.run`) names, or `NO_MATCH`. */
@@ -312,7 +336,7 @@ export function isMessageLoop(file: FileModel, loop: LoopInfo, pollLoop?: LoopIn
   if (/^(range|enumerate|zip|sorted|reversed|list|tuple|dict\.items)\(\s*[A-Z_][A-Z0-9_]*\s*\)$/.test(iterable) || /^range\(/.test(iterable)) return false;
   if (/\(/.test(iterable) && !/^(sorted|list|reversed|enumerate)\(\s*[\w.]+\s*\)$/.test(iterable)) return true; // fetched now: `for u in get_updates()`
   const name = /^(?:sorted|list|reversed|enumerate)?\(?\s*([\w.]+)\s*\)?$/.exec(iterable)?.[1] ?? iterable;
-  const assigned = file.assignments.filter((a) => a.target === name && a.functionId === loop.functionId);
+  const assigned = assignmentsTo(file, name).filter((a) => a.functionId === loop.functionId);
   if (assigned.some((a) => LISTING.test(a.value.text))) return true;
   // Assigned inside the poll loop, in this pass: `updates = get_updates(offset)` then `for update in updates`.
   if (pollLoop && assigned.some((a) => a.loopIds.includes(pollLoop.id))) return true;
@@ -462,7 +486,7 @@ function startedTargets(project: ProjectModel, file: FileModel, call: CallSite):
   const arg = call.args.find((a) => a.name === 'target') ?? call.args.find((a) => !a.name);
   if (!arg || (arg.expr.type !== 'identifier' && arg.expr.type !== 'attribute')) return [];
   // A local variable holds a value, not a function (`pool.submit(work, data)` passes work, not data).
-  if (call.functionId && file.assignments.some((a) => a.functionId === call.functionId && a.target === arg.expr.text)) return [];
+  if (call.functionId && assignmentsTo(file, arg.expr.text).some((a) => a.functionId === call.functionId)) return [];
   const target = resolveCallee(project, file, { ...call, callee: arg.expr.qualifiedName ?? arg.expr.text, calleeText: arg.expr.text });
   return target ? [target] : [];
 }
@@ -535,19 +559,20 @@ export function contexts(project: ProjectModel): Map<string, FunctionContext> {
       triedAt[index] = version;
       const caller = edge.callerNumber >= 0 ? contextOf[edge.callerNumber] : undefined;
       const local = locals[index];
-      const site: { context: Context; via: string[]; evidence: boolean; root?: FunctionContext['root']; pollLoop?: { file: FileModel; loop: LoopInfo } } = local && (!caller || HEAT[local.context] >= HEAT[caller.context])
-        ? { ...local, via: caller?.via ?? [], evidence: true, root: local.context as 'loop' | 'poll_loop' }
-        : caller ?? { context: 'startup' as Context, via: [] as string[], evidence: false, root: undefined };
-      if (edge.spawn && site.context === 'startup') continue;
-      const context: Context = edge.spawn ? (site.context === 'handler' ? 'handler' : 'per_task') : site.context === 'loop' ? 'per_task' : site.context;
-      if (context === 'startup') continue;
+      // The call site's own loop, when it is at least as hot as its caller; else the caller (module level: start-up).
+      const ownLoop = local !== undefined && (!caller || HEAT[local.context] >= HEAT[caller.context]);
+      const siteContext: Context = ownLoop ? local.context : caller?.context ?? 'startup';
+      if (siteContext === 'startup') continue; // a start-up site passes nothing on, spawned or not
+      const siteEvidence = ownLoop || caller!.evidence;
+      const context: Context = edge.spawn ? (siteContext === 'handler' ? 'handler' : 'per_task') : siteContext === 'loop' ? 'per_task' : siteContext;
       // Only a hotter context, or the same one with evidence where there was none, replaces the callee's.
       const current = contextOf[edge.toNumber];
-      if (current && (HEAT[current.context] > HEAT[context] || (HEAT[current.context] === HEAT[context] && (current.evidence || !site.evidence)))) continue;
-      const via = [...site.via, edge.call.calleeText];
-      const inherited: FunctionContext = edge.spawn || site.context === 'loop'
-        ? { context, inherited: true, evidence: site.evidence, root: site.root, via }
-        : { context, pollLoop: site.pollLoop, inherited: true, evidence: site.evidence, root: site.root, via };
+      if (current && (HEAT[current.context] > HEAT[context] || (HEAT[current.context] === HEAT[context] && (current.evidence || !siteEvidence)))) continue;
+      const via = [...(caller?.via ?? []), edge.call.calleeText];
+      const root = ownLoop ? (local.context as 'loop' | 'poll_loop') : caller!.root;
+      const inherited: FunctionContext = edge.spawn || siteContext === 'loop'
+        ? { context, inherited: true, evidence: siteEvidence, root, via }
+        : { context, pollLoop: ownLoop ? local.pollLoop : caller!.pollLoop, inherited: true, evidence: siteEvidence, root, via };
       result.set(edge.to, inherited);
       contextOf[edge.toNumber] = inherited;
       updatedAt[edge.toNumber] = ++tick;

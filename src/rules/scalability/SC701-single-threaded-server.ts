@@ -2,7 +2,7 @@ import { ASSUMED } from '../../impact/rate.js';
 import type { Operation, UnitId } from '../../impact/types.js';
 import type { L10n, Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { num, report } from '../support.js';
-import { handlerWork, serverConstruction, threadedCounterpart, type HandlerWork, type ServerConstruction } from './servers.js';
+import { handlerWork, serverConstructionsIn, threadedCounterpart, type HandlerWork, type ServerConstruction } from './servers.js';
 
 export const meta: RuleMeta = {
   id: 'SC701',
@@ -71,9 +71,9 @@ export const SC701: Rule = {
   meta,
   check({ file, project, agents }) {
     const findings: RuleFinding[] = [];
-    for (const call of file.calls) {
-      const server = serverConstruction(project, file, call);
-      if (!server || server.threaded) continue;
+    for (const server of serverConstructionsIn(project, file)) {
+      const call = server.call;
+      if (server.threaded) continue;
       const work = handlerWork(project, file, server);
       const measured = work.slowest && work.slowest.ms > 0 ? work.slowest.ms : undefined;
       const serviceMs = measured ?? ASSUMED_SERVICE_MS;

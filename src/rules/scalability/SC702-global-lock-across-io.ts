@@ -3,6 +3,7 @@ import type { CallSite, FileModel, LoopInfo, ProjectModel, Span } from '../../mo
 import { blockingInFunction, blockingOp, contains, contextAt, functionHeader, rateAt, resolveCallee, UNIT_MID_MS, type BlockingOp } from '../memory/helpers.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
+import { callsOfFunction } from '../file-index.js';
 
 const LOCK_CONSTRUCTORS = new Set([
   'threading.Lock', 'threading.RLock', 'threading.Condition', 'multiprocessing.Lock', 'multiprocessing.RLock', '_thread.allocate_lock',
@@ -41,36 +42,62 @@ interface LockedRegion {
   functionId?: string;
 }
 
-const modulesCache = new WeakMap<ProjectModel, Map<string, { file: FileModel; order: number }[]>>();
+interface ModuleIndex {
+  byModule: Map<string, { file: FileModel; order: number }[]>;
+  /** `filesForTarget` answers: the same modules are imported by many files. */
+  byTarget: Map<string, FileModel[]>;
+}
+
+const modulesCache = new WeakMap<ProjectModel, ModuleIndex>();
 
 /**
  * The project files whose module is `target` or a dotted prefix of it, in project order: the only files the
  * loop below can match (an index instead of a scan of every file per import).
  */
 function filesForTarget(project: ProjectModel, target: string): FileModel[] {
-  let byModule = modulesCache.get(project);
-  if (!byModule) {
-    byModule = new Map();
+  let index = modulesCache.get(project);
+  if (!index) {
+    const byModule: ModuleIndex['byModule'] = new Map();
     project.files.forEach((file, order) => {
-      const list = byModule!.get(file.module);
+      const list = byModule.get(file.module);
       if (list) list.push({ file, order });
-      else byModule!.set(file.module, [{ file, order }]);
+      else byModule.set(file.module, [{ file, order }]);
     });
-    modulesCache.set(project, byModule);
+    modulesCache.set(project, (index = { byModule, byTarget: new Map() }));
   }
-  const found: { file: FileModel; order: number }[] = [];
-  for (let end = target.length; end > 0; end = target.lastIndexOf('.', end - 1)) {
-    found.push(...(byModule.get(target.slice(0, end)) ?? []));
-    if (end === 0) break;
+  let files = index.byTarget.get(target);
+  if (!files) {
+    const found: { file: FileModel; order: number }[] = [];
+    for (let end = target.length; end > 0; end = target.lastIndexOf('.', end - 1)) {
+      found.push(...(index.byModule.get(target.slice(0, end)) ?? []));
+      if (end === 0) break;
+    }
+    index.byTarget.set(target, (files = found.sort((a, b) => a.order - b.order).map((entry) => entry.file)));
   }
-  return found.sort((a, b) => a.order - b.order).map((entry) => entry.file);
+  return files;
+}
+
+function isLock(qualifiedName: string | undefined): boolean {
+  return qualifiedName !== undefined && LOCK_CONSTRUCTORS.has(qualifiedName);
+}
+
+const lockConstantsCache = new WeakMap<FileModel, string[]>();
+
+/** The module constants of a file that hold a lock (`_state_lock = threading.Lock()`), in the file's order. */
+function lockConstants(file: FileModel): string[] {
+  // Asked for every file that imports this module.
+  let names = lockConstantsCache.get(file);
+  if (!names) {
+    names = [];
+    for (const [name, expr] of file.constants) if (expr.type === 'call' && isLock(expr.qualifiedName)) names.push(name);
+    lockConstantsCache.set(file, names);
+  }
+  return names;
 }
 
 /** Names under which this file sees a process-wide lock: `LOCK`, `self._lock` (class attribute), `ipc._state_lock`. */
 function lockNames(file: FileModel, project: ProjectModel): Set<string> {
-  const names = new Set<string>();
-  const isLock = (qualifiedName: string | undefined) => qualifiedName !== undefined && LOCK_CONSTRUCTORS.has(qualifiedName);
-  for (const [name, expr] of file.constants) if (expr.type === 'call' && isLock(expr.qualifiedName)) names.add(name);
+  const names = new Set<string>(lockConstants(file));
   for (const cls of file.classes.values()) {
     for (const [attribute, expr] of cls.attributes) {
       if (expr.type !== 'call' || !isLock(expr.qualifiedName)) continue;
@@ -82,7 +109,7 @@ function lockNames(file: FileModel, project: ProjectModel): Set<string> {
     for (const other of filesForTarget(project, binding.target)) {
       if (other === file) continue;
       if (binding.target === other.module) {
-        for (const [name, expr] of other.constants) if (expr.type === 'call' && isLock(expr.qualifiedName)) names.add(`${binding.local}.${name}`);
+        for (const name of lockConstants(other)) names.add(`${binding.local}.${name}`);
       } else if (binding.target.startsWith(`${other.module}.`)) {
         const expr = other.constants.get(binding.target.slice(other.module.length + 1));
         if (expr?.type === 'call' && isLock(expr.qualifiedName)) names.add(binding.local);
@@ -101,7 +128,7 @@ function lockedRegions(file: FileModel, locks: Set<string>): LockedRegion[] {
   // LOCK.acquire() … LOCK.release() in the same function.
   for (const acquire of file.calls) {
     if (acquire.method !== 'acquire' || !locks.has(acquire.receiver ?? '')) continue;
-    const release = file.calls.find((c) => c.method === 'release' && c.receiver === acquire.receiver && c.functionId === acquire.functionId && c.span.start > acquire.span.end);
+    const release = callsOfFunction(file, acquire.functionId).find((c) => c.method === 'release' && c.receiver === acquire.receiver && c.span.start > acquire.span.end);
     if (!release) continue;
     regions.push({
       span: { ...acquire.span, endLine: release.span.line, end: release.span.start },
@@ -156,7 +183,7 @@ export const SC702: Rule = {
       // `with LOCK: if _cache is None: _cache = load()`: a one-time lazy initialisation, not a hot path.
       const firstLine = file.source[region.reportSpan.line] ?? '';
       if (/^\s*if\s+(not\s+[\w.]+|[\w.]+\s+is\s+None|[\w.]+\s*==\s*None)\s*:/.test(firstLine)) continue;
-      const inside = file.calls.filter((c: CallSite) => c.functionId === region.functionId && contains(region.span, c.span) && c.receiver !== region.lock);
+      const inside = callsOfFunction(file, region.functionId).filter((c: CallSite) => contains(region.span, c.span) && c.receiver !== region.lock);
       const ops: { call: CallSite; op: BlockingOp }[] = [];
       for (const call of inside) {
         const op = blockingOp(call);

@@ -4,7 +4,7 @@ import type { CallSite, Expr, FileModel, ProjectModel } from '../../model/types.
 import { contains, functionHeader, identifiers, pathArg } from '../memory/helpers.js';
 import { isOpen, nameHint, num, openMode, report, SEVERITY_ORDER } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
-import { assignmentsTo } from '../file-index.js';
+import { assignmentsTo, callsOfFunction, withItemOf } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'SC704',
@@ -171,7 +171,7 @@ export const SC704: Rule = {
       } else if ((call.method === 'read_text' || call.method === 'read_bytes') && call.receiver) {
         // pathlib read-modify-write: path.read_text() … path.write_text(…) in the same function
         const receiver = call.receiver;
-        const rewritten = file.calls.some((c) => c.functionId === call.functionId && c.receiver === receiver && /^write_(text|bytes)$/.test(c.method ?? '') && c.span.start > call.span.start);
+        const rewritten = callsOfFunction(file, call.functionId).some((c) => c.receiver === receiver && /^write_(text|bytes)$/.test(c.method ?? '') && c.span.start > call.span.start);
         if (rewritten) {
           pattern = 'rmw';
           path = resolveLocal(file, call.functionId, { text: receiver, type: /^[\w.]+$/.test(receiver) ? (receiver.includes('.') ? 'attribute' : 'identifier') : 'binary_operator', value: { kind: 'unknown' } });
@@ -183,7 +183,7 @@ export const SC704: Rule = {
           : resolveLocal(file, call.functionId, pathArg(call));
         const modeArg = pathMethod ? call.args.find((a) => a.name === 'mode') ?? call.args.filter((a) => !a.name)[0] : undefined;
         const mode = pathMethod ? (modeArg?.expr.value.kind === 'string' ? modeArg.expr.value.value : 'r') : openMode(call);
-        const sameFunction = file.calls.filter((c) => c.functionId === call.functionId && c.functionId !== undefined);
+        const sameFunction = callsOfFunction(file, call.functionId).filter((c) => c.functionId !== undefined);
         const locks = sameFunction.some((c) => (c.callee === 'fcntl.flock' || c.callee === 'fcntl.lockf') && !/LOCK_UN/.test(c.args[1]?.expr.text ?? ''));
         if (mode.includes('a')) pattern = locks ? 'flock' : 'append';
         else if (/[wx+]/.test(mode)) pattern = locks ? 'flock' : undefined;
@@ -245,8 +245,8 @@ export const SC704: Rule = {
 
 /** `with open(P) as fh: fcntl.flock(fh, …)`: the lock is taken on this very file. */
 function withLocksThis(file: FileModel, open: CallSite): boolean {
-  const w = file.withs.find((x) => x.items.some((i) => i.callId === open.id));
-  const alias = w?.items.find((i) => i.callId === open.id)?.alias;
-  if (!w || !alias) return false;
-  return file.calls.some((c) => (c.callee === 'fcntl.flock' || c.callee === 'fcntl.lockf') && contains(w.span, c.span) && identifiers(c.args[0]?.expr.text ?? '').has(alias));
+  const withItem = withItemOf(file, open.id);
+  const alias = withItem?.item.alias;
+  if (!withItem || !alias) return false;
+  return file.calls.some((c) => (c.callee === 'fcntl.flock' || c.callee === 'fcntl.lockf') && contains(withItem.statement.span, c.span) && identifiers(c.args[0]?.expr.text ?? '').has(alias));
 }

@@ -1,6 +1,6 @@
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { num, report } from '../support.js';
-import { serverConstruction } from './servers.js';
+import { serverConstructionsIn } from './servers.js';
 
 /** A backlog at least this big absorbs a burst of 100 agents connecting at once (the kernel caps it at somaxconn). */
 const ENOUGH_BACKLOG = 64;
@@ -34,9 +34,9 @@ export const SC705: Rule = {
   meta,
   check({ file, project, agents }) {
     const findings: RuleFinding[] = [];
-    for (const call of file.calls) {
-      const server = serverConstruction(project, file, call);
-      if (!server || server.ephemeral || server.customActivate) continue;
+    for (const server of serverConstructionsIn(project, file)) {
+      const call = server.call;
+      if (server.ephemeral || server.customActivate) continue;
       if (server.backlog !== undefined && server.backlog >= ENOUGH_BACKLOG) continue;
       const backlog = server.backlog ?? 5;
       const className = server.projectClass?.cls.name ?? `${(server.handler?.text ?? '').replace(/(Request)?Handler$/, '') || 'My'}Server`;

@@ -1,10 +1,11 @@
 import { ASSUMED, cycleRate } from '../../impact/rate.js';
 import type { CycleRate } from '../../impact/types.js';
 import type { CallSite, FileModel, LoopInfo, ProjectModel } from '../../model/types.js';
-import { codeOnly, functionHeader, functionText, isFixedCountLoop, loopHeader, resolveCallee } from '../memory/helpers.js';
+import { functionCode, functionHeader, isFixedCountLoop, loopHeader, resolveCallee } from '../memory/helpers.js';
 import { lookupTable } from '../../util/lookup.js';
 import { keyword, loopById, num, positional, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
+import { callsOfFunction } from '../file-index.js';
 
 const WORKER_CONSTRUCTORS = lookupTable<'thread' | 'process'>({
   'threading.Thread': 'thread', 'threading.Timer': 'thread', '_thread.start_new_thread': 'thread', 'thread.start_new_thread': 'thread',
@@ -44,25 +45,25 @@ const THREAD_RSS_MB = 0.1;
 
 function isStarted(file: FileModel, call: CallSite): boolean {
   if (call.callee.endsWith('start_new_thread')) return true;
-  return file.calls.some((c) => c.method === 'start' && c.functionId === call.functionId &&
+  return callsOfFunction(file, call.functionId).some((c) => c.method === 'start' &&
     (c.span.start === call.span.start || (call.assignedTo !== undefined && c.receiver === call.assignedTo) || /^(t|th|p|proc\w*|\w*thread\w*|\w*worker\w*|\w*timer\w*)$/i.test(c.receiver ?? '')));
 }
 
 /** Something in the function (or the thread's target) caps how many run: a semaphore, a pool size check, active_count(). */
 function isBounded(project: ProjectModel, file: FileModel, call: CallSite, target: string | undefined): boolean {
   const bound = /Semaphore\s*\(|\.acquire\s*\(|active_count\s*\(|len\(\s*[\w.]*(thread|worker|job|proc|running|active)\w*\s*\)\s*(>=|>|<|<=|==)|max_workers/i;
-  if (bound.test(codeOnly(functionText(file, call.functionId)))) return true;
+  if (bound.test(functionCode(file, call.functionId))) return true;
   if (target) {
     const fakeCall: CallSite = { ...call, callee: target, calleeText: target };
     const resolved = resolveCallee(project, file, fakeCall);
-    if (resolved && /\.acquire\s*\(|with\s+[\w.]*(sem|slot|limit)\w*\s*:/i.test(codeOnly(functionText(resolved.file, resolved.fn.id)))) return true;
+    if (resolved && /\.acquire\s*\(|with\s+[\w.]*(sem|slot|limit)\w*\s*:/i.test(functionCode(resolved.file, resolved.fn.id))) return true;
   }
   return false;
 }
 
 /** `t.join()` on a thread in the same function: joined in the same iteration (sequential) or after the loop (a batch). */
 function joins(file: FileModel, call: CallSite): 'same-iteration' | 'after-loop' | undefined {
-  const threadJoins = file.calls.filter((c) => c.functionId === call.functionId && c.method === 'join' && c.receiver !== undefined &&
+  const threadJoins = callsOfFunction(file, call.functionId).filter((c) => c.method === 'join' && c.receiver !== undefined &&
     /^[A-Za-z_][\w.]*$/.test(c.receiver) && !/^(os\.path|path|str|sep|["'])/.test(c.receiver) && c.args.length <= 1 &&
     (c.receiver === call.assignedTo || /(^|[._])(t|th|p|proc\w*|\w*thread\w*|\w*worker\w*)$/i.test(c.receiver) || c.args.length === 0 || c.args[0]?.expr.value.kind === 'number' || c.args[0]?.name === 'timeout'));
   if (threadJoins.length === 0) return undefined;

@@ -4,7 +4,7 @@ import { argument, hasKwargsSplat, keyword, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { commandLabel, commandOf, WAITING_RUNS, type Command } from './command.js';
 import { pipesOf } from './popen.js';
-import { loopById } from '../file-index.js';
+import { callsOfFunction, loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'SP504',
@@ -52,7 +52,7 @@ function reapsAfterKill(file: FileModel, call: CallSite): boolean {
 /** Which Popen the waiting method belongs to, when the receiver was assigned from one in this function. */
 function popenOf(file: FileModel, call: CallSite): CallSite | undefined {
   if (!call.receiver) return undefined;
-  return file.calls.find((c) => c.callee === 'subprocess.Popen' && c.functionId === call.functionId && c.assignedTo === call.receiver && c.span.start < call.span.start);
+  return callsOfFunction(file, call.functionId).find((c) => c.callee === 'subprocess.Popen' && c.assignedTo === call.receiver && c.span.start < call.span.start);
 }
 
 export const SP504: Rule = {

@@ -2,6 +2,7 @@
 // Read from the text of the enclosing function (or class, for `self.proc`), after the call.
 import type { CallSite, FileModel } from '../../model/types.js';
 import { keyword } from '../support.js';
+import { withItemOf } from '../file-index.js';
 
 export interface PopenUse {
   /** `proc`, `self.proc`, or undefined when the result is thrown away. */
@@ -54,8 +55,7 @@ export function pipesOf(call: CallSite): PopenUse['pipes'] {
 
 export function popenUse(file: FileModel, call: CallSite): PopenUse {
   const pipes = pipesOf(call);
-  const withItem = file.withs.find((w) => w.items.some((i) => i.callId === call.id));
-  const alias = withItem?.items.find((i) => i.callId === call.id)?.alias;
+  const alias = withItemOf(file, call.id)?.item.alias;
   const variable = alias ?? (call.assignedTo && /^[\w.]+$/.test(call.assignedTo) ? call.assignedTo : undefined);
   const base: PopenUse = {
     variable, contextManager: call.inWithItem, waited: false, waitsWithoutTimeout: 0, drained: false, escapes: false, readsToEnd: false, streams: false, pipes,

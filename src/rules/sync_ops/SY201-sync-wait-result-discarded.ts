@@ -7,7 +7,7 @@ import { callText, destinationOf, httpKind, httpUnit, httpVerb, timeoutOf, urlAr
 import { fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
 import { argvOf, isSubprocess, keyword, milder, report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
-import { loopById } from '../file-index.js';
+import { callsOfFunction, loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'SY201',
@@ -85,7 +85,7 @@ function waitOf(file: FileModel, call: CallSite): Wait | undefined {
     }
   }
   if (call.method === 'wait' && call.args.length === 0 && call.resultDiscarded && call.receiver && /^\w+$/.test(call.receiver)) {
-    const spawn = file.calls.find((c) => c.functionId === call.functionId && c.assignedTo === call.receiver && /Popen$/.test(c.callee) && c.span.line < call.span.line);
+    const spawn = callsOfFunction(file, call.functionId).find((c) => c.assignedTo === call.receiver && /Popen$/.test(c.callee) && c.span.line < call.span.line);
     const program = spawn ? argvOf(spawn).program : undefined;
     if (spawn && program && NOTIFY_PROGRAMS.test(program)) {
       return { kind: 'process', label: `${call.receiver}.wait()  # ${program}`, unit: 'subprocess', notify: true, argvText: spawn.args[0]?.expr.text };

@@ -7,7 +7,7 @@ import { callText } from '../io_blocking/http.js';
 import { fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
 import { milder, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
-import { loopById } from '../file-index.js';
+import { callsOfFunction, loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
   id: 'SY202',
@@ -62,7 +62,7 @@ function roundTrips(file: FileModel): RoundTrip[] {
     }
     // s = json.dumps(x) … json.loads(s), with s used for nothing else.
     if (arg.expr.type === 'identifier' && call.functionId) {
-      const producer = file.calls.find((c) => c.functionId === call.functionId && c.assignedTo === arg.expr.text && DUMPS.test(c.callee) && c.span.line < call.span.line);
+      const producer = callsOfFunction(file, call.functionId).find((c) => c.assignedTo === arg.expr.text && DUMPS.test(c.callee) && c.span.line < call.span.line);
       const fn = file.functions.get(call.functionId);
       if (!producer || !fn) continue;
       if (producer.args.some((a) => a.name === 'default' || a.name === 'cls')) continue;
