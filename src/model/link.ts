@@ -86,6 +86,8 @@ function indexFunctions(files: FileModel[]): ProjectModel['functionsById'] {
  */
 class FunctionNumbers {
   private readonly numbers = new Map<string, number>();
+  /** Ids by number. */
+  readonly ids: string[] = [];
   count = 0;
 
   constructor(functionsById: ProjectModel['functionsById']) {
@@ -94,7 +96,10 @@ class FunctionNumbers {
 
   numberOf(id: string): number {
     let number = this.numbers.get(id);
-    if (number === undefined) this.numbers.set(id, (number = this.count++));
+    if (number === undefined) {
+      this.numbers.set(id, (number = this.count++));
+      this.ids.push(id);
+    }
     return number;
   }
 
@@ -109,20 +114,23 @@ function moduleScope(file: FileModel): string {
   return `${file.module}:<module>`;
 }
 
-/** One file's resolver: the project function a dotted name (written `calleeText`, in function `functionId`) refers to. */
-type Resolve = (dotted: string, calleeText: string, functionId: string | undefined) => string | undefined;
+/** One file's resolver: the number of the project function a dotted name (written `calleeText`, in function `functionId`) refers to. */
+type Resolve = (dotted: string, calleeText: string, functionId: string | undefined) => number | undefined;
 
 /** The part of a dotted name after its last dot (the whole name when it has none). */
 function lastSegment(dotted: string): string {
   return dotted.slice(dotted.lastIndexOf('.') + 1);
 }
 
-/** Maps a resolved dotted callee (`pkg.worker.process`, `pkg.worker.Worker.run`) to a project function id. */
-function resolver(files: FileModel[], functionsById: ProjectModel['functionsById']): (file: FileModel) => Resolve {
-  const byDotted = new Map<string, string>();
+/**
+ * Maps a resolved dotted callee (`pkg.worker.process`, `pkg.worker.Worker.run`) to a project function
+ * (its number: the answers are remembered, and numbering them once spares a lookup per edge).
+ */
+function resolver(files: FileModel[], functionsById: ProjectModel['functionsById'], numbers: FunctionNumbers): (file: FileModel) => Resolve {
+  const byDotted = new Map<string, number>();
   const classes = new Map<string, { file: FileModel; qualname: string; bases: string[] }>();
   for (const file of files) {
-    for (const fn of file.functions.values()) byDotted.set(`${file.module}.${fn.qualname}`, fn.id);
+    for (const fn of file.functions.values()) byDotted.set(`${file.module}.${fn.qualname}`, numbers.numberOf(fn.id));
     for (const cls of file.classes.values()) classes.set(`${file.module}.${cls.qualname}`, { file, qualname: cls.qualname, bases: cls.bases });
   }
   // Every answer is a function whose dotted name ends like the name asked for: the function itself, a
@@ -133,8 +141,8 @@ function resolver(files: FileModel[], functionsById: ProjectModel['functionsById
   for (const dotted of byDotted.keys()) endings.add(lastSegment(dotted));
   for (const dotted of classes.keys()) endings.add(lastSegment(dotted));
   // Method lookups through base classes repeat for every `self.x()` of a class: remember the answers.
-  const methods = new Map<string, string | undefined>();
-  function method(classDotted: string, name: string, depth = 0): string | undefined {
+  const methods = new Map<string, number | undefined>();
+  function method(classDotted: string, name: string, depth = 0): number | undefined {
     if (depth === 0) {
       const key = `${classDotted}\0${name}`;
       if (methods.has(key)) return methods.get(key);
@@ -144,17 +152,17 @@ function resolver(files: FileModel[], functionsById: ProjectModel['functionsById
     }
     return methodUncached(classDotted, name, depth);
   }
-  function methodUncached(classDotted: string, name: string, depth: number): string | undefined {
+  function methodUncached(classDotted: string, name: string, depth: number): number | undefined {
     const direct = byDotted.get(`${classDotted}.${name}`);
-    if (direct || depth > 5) return direct;
+    if (direct !== undefined || depth > 5) return direct;
     const cls = classes.get(classDotted);
     for (const base of cls?.bases ?? []) {
       const found = method(base, name, depth + 1) ?? method(`${cls!.file.module}.${base}`, name, depth + 1);
-      if (found) return found;
+      if (found !== undefined) return found;
     }
     return undefined;
   }
-  function byName(dotted: string, module: string): string | undefined {
+  function byName(dotted: string, module: string): number | undefined {
     if (!endings.has(lastSegment(dotted))) return undefined;
     for (const candidate of [dotted, `${module}.${dotted}`]) {
       if (byDotted.has(candidate)) return byDotted.get(candidate);
@@ -165,14 +173,14 @@ function resolver(files: FileModel[], functionsById: ProjectModel['functionsById
     return undefined;
   }
   /** self.method() inside a class whose method lives in a base class of the project. */
-  function inheritedMethod(file: FileModel, calleeText: string, functionId: string): string | undefined {
+  function inheritedMethod(file: FileModel, calleeText: string, functionId: string): number | undefined {
     const owner = functionsById.get(functionId)?.fn.className;
     if (!owner) return undefined;
     const name = calleeText.slice(calleeText.indexOf('.') + 1);
     return endings.has(name) ? method(`${file.module}.${owner}`, name) : undefined;
   }
   // A module calls the same few names over and over (`len`, `self.helper`, `os.path.join`): answer each once.
-  const answers = new Map<string, Map<string, string | null>>();
+  const answers = new Map<string, Map<string, number | null>>();
   return (file) => {
     let known = answers.get(file.module);
     if (!known) answers.set(file.module, (known = new Map()));
@@ -190,25 +198,34 @@ function resolver(files: FileModel[], functionsById: ProjectModel['functionsById
 const SELF_ATTRIBUTE = /^(self|cls)\.\w+$/;
 
 function collectEdges(files: FileModel[], functionsById: ProjectModel['functionsById'], numbers: FunctionNumbers): Edge[] {
-  const resolverFor = resolver(files, functionsById);
+  const resolverFor = resolver(files, functionsById, numbers);
   const edges: Edge[] = [];
   for (const file of files) {
     const resolve = resolverFor(file);
     const fileScope = moduleScope(file);
-    const edge = (call: CallSite, to: string, entryPoint: boolean): Edge => ({
-      from: call, fromFile: file, fromScope: call.functionId ?? fileScope, fromFn: call.functionId === undefined ? -1 : numbers.numberOf(call.functionId),
-      to, toFn: numbers.numberOf(to), entryPoint,
+    // A function's calls mostly come one after another: its number is looked up once per run of them.
+    let lastFunctionId: string | undefined;
+    let lastFn = -1;
+    const fromFn = (functionId: string | undefined): number => {
+      if (functionId !== lastFunctionId) {
+        lastFunctionId = functionId;
+        lastFn = functionId === undefined ? -1 : numbers.numberOf(functionId);
+      }
+      return lastFn;
+    };
+    const edge = (call: CallSite, toFn: number, entryPoint: boolean): Edge => ({
+      from: call, fromFile: file, fromScope: call.functionId ?? fileScope, fromFn: fromFn(call.functionId), to: numbers.ids[toFn]!, toFn, entryPoint,
     });
     for (const call of file.calls) {
       const { functionId } = call;
       const target = resolve(call.callee, call.calleeText, functionId);
-      if (target) edges.push(edge(call, target, false));
+      if (target !== undefined) edges.push(edge(call, target, false));
       // Functions passed as values: Thread(target=f), executor.submit(f, x), pool.map(f, items), signal handlers…
       for (const arg of call.args) {
         if (arg.expr.type !== 'identifier' && arg.expr.type !== 'attribute') continue;
         if (arg.expr.instance) continue; // `upload(status, fleet)` with `fleet = load_fleet()`: a result, not a function
         const passed = resolve(arg.expr.qualifiedName ?? arg.expr.text, arg.expr.text, functionId);
-        if (!passed || passed === target) continue;
+        if (passed === undefined || passed === target) continue;
         const entryPoint = arg.name === 'target' || /Thread|Timer|signal|atexit|register/.test(call.callee);
         edges.push(edge(call, passed, entryPoint));
       }
