@@ -3,10 +3,14 @@
 //
 // Every Node getter and child lookup crosses from JavaScript into WASM (and most allocate a Node), which is
 // most of the cost of a build: each fact of a node is read once, text is sliced from the source string,
-// and end positions come from a table of line starts.
+// end positions come from a table of line starts, and names and literals are read off the text when the
+// tree has no errors (simple-text.ts).
 import type { Node, QueryCapture, QueryMatch, Tree } from 'web-tree-sitter';
 import type { PythonParser } from '../parse/parser.js';
-import { calleeOf, dottedText, evaluate, fieldChild, identifierText, textOf, type CalleeFacts, type FieldName, type Scope, type Source } from './expr.js';
+import {
+  calleeOf, dottedText, evaluate, evaluateSimple, fieldChild, identifierText, plainCalleeText, textOf, type CalleeFacts, type FieldName, type Scope, type Source,
+} from './expr.js';
+import { simpleArguments, simpleExpression, simpleHeader, simpleParameters, simpleTarget, type SimpleArgument } from './simple-text.js';
 import type {
   Argument, AssignmentInfo, CallSite, ClassInfo, Expr, FileModel, FunctionInfo, ImportBinding, LoopInfo, MembershipInfo, Span, WithInfo,
 } from './types.js';
@@ -32,6 +36,8 @@ interface Container {
   /** Defs and classes: the name as written, and the dotted qualified name. */
   name?: string;
   qualname?: string;
+  /** Defs: where the parameter list starts, when the header could be read off the text. */
+  parametersStart?: number;
 }
 
 /** One query match: the node a pattern is about, and the children captured with it (`call.function`, …). */
@@ -273,7 +279,10 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     imports: new Map(), constants: new Map(), functions: new Map(), classes: new Map(),
     calls: [], loops: [], withs: [], assignments: [], noqa: noqaLines(source), source,
   };
-  for (const child of root.namedChildren) if (child && isMainGuard(child, src)) model.mainGuard = spanAt(child, child.endIndex, lineStarts);
+  // Only a file that names `__main__` can have a main guard: the others skip reading every top-level node.
+  if (text.includes('__main__')) {
+    for (const child of root.namedChildren) if (child && isMainGuard(child, src)) model.mainGuard = spanAt(child, child.endIndex, lineStarts);
+  }
 
   const matched = groupMatches(parser.query.matches(root));
 
@@ -340,7 +349,9 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   // Qualified names of defs and classes, outermost first so parents are named before children.
   for (const c of containers) {
     if (c.kind === 'loop') continue;
-    c.name = fieldText(c.node, 'name', src) ?? '?';
+    const header = src.wellFormed ? simpleHeader(text, c.start, c.kind) : undefined;
+    c.name = header?.name ?? fieldText(c.node, 'name', src) ?? '?';
+    c.parametersStart = header?.parametersStart;
     const parents = enclosing(c.start, c.end).filter((p) => p.kind !== 'loop');
     const parent = parents[parents.length - 1];
     c.qualname = parent ? `${parent.qualname}.${c.name}` : c.name;
@@ -411,7 +422,9 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
   const calleeByCall = new Map<number, CalleeFacts>();
   for (const found of matched.callsAndExits) {
     const fn = found.name === 'call' ? part(found, 'call.function') : undefined;
-    if (fn) calleeByCall.set(found.node.id, calleeOf(fn, src));
+    if (!fn) continue;
+    const argumentList = part(found, 'call.arguments');
+    calleeByCall.set(found.node.id, calleeOf(fn, src, argumentList && plainCalleeText(src, fn.startIndex, argumentList.startIndex)));
   }
   const scope: Scope = { qualify, lookup, isInstance, calleeFacts: (call) => calleeByCall.get(call.id) };
   const classOfDef = new Map<Container, string | undefined>(); // a def's class (`self`'s), found once per def
@@ -484,7 +497,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
       classAttributes.set(qualname, info.attributes);
       continue;
     }
-    const { params, paramAnnotations } = parametersOf(c.node, src);
+    const { params, paramAnnotations } = parametersOf(c.node, c.parametersStart, src);
     const decorated = c.node.parent;
     const decorators: string[] = [];
     if (decorated?.type === 'decorated_definition') {
@@ -525,11 +538,14 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const end = node.endIndex;
     const chain = enclosing(start, end);
     enterScope(chain);
-    const target = textOf(src, left);
+    // Names and literals are read off the text (the right side ends where the assignment does).
+    const simpleLeft = src.wellFormed ? simpleTarget(text, left.startIndex) : undefined;
+    const simpleRight = src.wellFormed ? simpleExpression(text, right.startIndex, end) : undefined;
+    const target = simpleLeft ? simpleLeft.text : textOf(src, left);
     const def = innermostDef(chain);
     const cls = innermostClass(chain);
-    const rightType = right.type;
-    const value = evaluate(right, scope, src, 0, rightType);
+    const rightType = simpleRight ? simpleRight.type : right.type;
+    const value = simpleRight ? evaluateSimple(simpleRight, scope, src) : evaluate(right, scope, src, 0, rightType);
     const assignment: AssignmentInfo = {
       span: spanAt(node, end, lineStarts), target, value, functionId: functionIdOf(def),
       loopIds: loopsAround(chain, start, end),
@@ -542,7 +558,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     if (rightType === 'call') assignedCalls.set(right.id, target);
     // A call's value was just evaluated in this same scope: its resolved name is the constructor.
     const type = rightType === 'call' && value.qualifiedName ? trackedType(value.qualifiedName) : undefined;
-    const leftIsName = left.type === 'identifier';
+    const leftIsName = (simpleLeft ? simpleLeft.type : left.type) === 'identifier';
     if (!def && !cls) {
       if (leftIsName) {
         if (!model.constants.has(target) || (assignment.loopIds.length === 0 && !underIf(node))) model.constants.set(target, value);
@@ -558,7 +574,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
         if (value.value.kind !== 'unknown' && !localConstants.has(currentClassScope, attribute)) localConstants.set(currentClassScope, attribute, value);
       } else if (leftIsName) {
         if (type) objectTypes.set(fnId, target, type);
-        if (value.value.kind !== 'unknown' && assignment.loopIds.length === 0 && !(underIf(node) && localConstants.has(fnId, target))) localConstants.set(fnId, target, value);
+        if (value.value.kind !== 'unknown' && assignment.loopIds.length === 0 && !(localConstants.has(fnId, target) && underIf(node))) localConstants.set(fnId, target, value);
       }
     }
   }
@@ -595,7 +611,11 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     model.loops.push(loop);
     loopById.set(loop.id, loop);
   }
-  for (const { found, start, end } of callsInDocumentOrder(matched.callsAndExits)) {
+  const ordered = callsInDocumentOrder(matched.callsAndExits);
+  // The outermost call starting at each position (calls starting together come outermost first).
+  const outermostCallAt = new Map<number, { node: Node; end: number }>();
+  for (const { found, start, end } of ordered) if (found.name === 'call' && !outermostCallAt.has(start)) outermostCallAt.set(start, { node: found.node, end });
+  for (const { found, start, end } of ordered) {
     const node = found.node;
     if (found.name === 'exit') {
       const innermost = loopsAround(enclosing(start, end), start, end)[0];
@@ -610,7 +630,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     const calleeText = callee.dotted ?? textOf(src, part(found, 'call.function')!);
     // Calling an instance (`s = S(); s()`) calls its class's `__call__`.
     const instanceType = callee.type === 'identifier' ? objectTypes.get(currentScopeKey, calleeText) ?? objectTypes.get('', calleeText) : undefined;
-    const args = argumentsOf(part(found, 'call.arguments'), scope, src);
+    const args = argumentsOf(part(found, 'call.arguments'), end, outermostCallAt, scope, src);
     const around = model.parseError ? surroundingsFromParent(node, src) : {
       inWithItem: withManagerCalls.has(node.id), assignedTo: assignedCalls.get(node.id), resultDiscarded: discardedCalls.has(node.id),
     };
@@ -682,7 +702,17 @@ function surroundingsFromParent(call: Node, source: Source): CallSurroundings {
   };
 }
 
-function argumentsOf(argumentList: Node | undefined, scope: Scope, source: Source): Argument[] {
+/** A call's arguments; `callEnd` is where the call, and so its argument list, ends. */
+function argumentsOf(
+  argumentList: Node | undefined, callEnd: number, outermostCallAt: Map<number, { node: Node; end: number }>, scope: Scope, source: Source,
+): Argument[] {
+  const simple = argumentList && source.wellFormed
+    ? simpleArguments(source.text, argumentList.startIndex, callEnd, (start) => outermostCallAt.get(start)?.end)
+    : undefined;
+  if (simple) {
+    const exprOf = (arg: SimpleArgument) => arg.type === 'call' ? evaluate(outermostCallAt.get(arg.start)!.node, scope, source, 0, 'call') : evaluateSimple(arg, scope, source);
+    return simple.map((arg) => arg.name !== undefined ? { name: arg.name, expr: exprOf(arg) } : { expr: exprOf(arg) });
+  }
   const args: Argument[] = [];
   for (const arg of argumentList?.namedChildren ?? []) {
     if (!arg) continue;
@@ -701,7 +731,9 @@ function argumentsOf(argumentList: Node | undefined, scope: Scope, source: Sourc
 }
 
 /** A def's parameter names, and the annotations of the typed ones. */
-function parametersOf(def: Node, source: Source): { params: string[]; paramAnnotations: Record<string, string> } {
+function parametersOf(def: Node, parametersStart: number | undefined, source: Source): { params: string[]; paramAnnotations: Record<string, string> } {
+  const simple = parametersStart === undefined ? undefined : simpleParameters(source.text, parametersStart);
+  if (simple) return { params: simple, paramAnnotations: {} };
   const params: string[] = [];
   const paramAnnotations: Record<string, string> = {};
   for (const p of fieldChild(def, 'parameters')?.namedChildren ?? []) {

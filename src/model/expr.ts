@@ -4,6 +4,7 @@
 // Every Node getter (`type`, `endIndex`, `text`, a child lookup) crosses from JavaScript into WASM and most
 // allocate a Node, so the code here reads each fact of a node once and slices text from the source string.
 import type { Language, Node } from 'web-tree-sitter';
+import type { SimpleExpression } from './simple-text.js';
 import type { Expr, Value } from './types.js';
 
 export interface Scope {
@@ -82,6 +83,8 @@ export function identifierText(source: Source, node: Node): string {
   return end > start ? text.slice(start, end) : textOf(source, node);
 }
 
+/** One ASCII name. */
+const PLAIN_NAME = /^[A-Za-z_]\w*$/;
 /** `a.b.c` written plainly: ASCII names joined by dots, no spaces, comments or brackets. */
 const PLAIN_DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/;
 
@@ -173,12 +176,25 @@ function callLiteralPrefix(callee: CalleeFacts, source: Source, depth: number): 
   return callee.object && callee.method === 'format' ? literalPrefix(callee.object, source, depth + 1) : undefined;
 }
 
-export function calleeOf(fn: Node, source: Source): CalleeFacts {
-  const type = fn.type;
+/**
+ * A call's function when written as a plain name or dotted name, read off the text before the argument
+ * list: the function ends there, but for spaces (a comment or line continuation in between: undefined).
+ * `True(…)` and the like call a literal, not a name: undefined too.
+ */
+export function plainCalleeText(source: Source, start: number, argumentsStart: number): string | undefined {
+  if (!source.wellFormed) return undefined;
+  const text = source.text.slice(start, argumentsStart).trimEnd();
+  if (PLAIN_NAME.test(text)) return text === 'True' || text === 'False' || text === 'None' ? undefined : text;
+  return plainDotted(source, text);
+}
+
+/** `written`: the function's text when `plainCalleeText` found it (then the node is not asked). */
+export function calleeOf(fn: Node, source: Source, written?: string): CalleeFacts {
+  const type = written === undefined ? fn.type : written.includes('.') ? 'attribute' : 'identifier';
   const facts: CalleeFacts = { type, dotted: undefined, receiver: undefined, method: undefined, receiverDotted: undefined, object: null };
-  if (type === 'identifier') facts.dotted = identifierText(source, fn);
+  if (type === 'identifier') facts.dotted = written ?? identifierText(source, fn);
   if (type !== 'attribute') return facts;
-  const plain = plainDotted(source, textOf(source, fn));
+  const plain = written ?? plainDotted(source, textOf(source, fn));
   if (plain !== undefined) {
     // `a.b.method`: all facts are in the text. `object` stays null: a name has no literal prefix.
     const dot = plain.lastIndexOf('.');
@@ -257,11 +273,9 @@ export function evaluate(node: Node, scope: Scope, source: Source, depth = 0, ty
   if (depth > 8) return expr;
   switch (type) {
     case 'integer':
-    case 'float': {
-      const parsed = Number(text.replace(/_/g, ''));
-      if (!Number.isNaN(parsed)) expr.value = { kind: 'number', value: parsed };
+    case 'float':
+      readNumber(expr);
       break;
-    }
     case 'string':
     case 'concatenated_string': {
       const content = stringContent(node, source, type, text);
@@ -271,10 +285,8 @@ export function evaluate(node: Node, scope: Scope, source: Source, depth = 0, ty
     }
     case 'true':
     case 'false':
-      expr.value = { kind: 'bool', value: type === 'true' };
-      break;
     case 'none':
-      expr.value = { kind: 'none' };
+      readLiteralName(expr);
       break;
     case 'list':
     case 'tuple': {
@@ -310,14 +322,7 @@ export function evaluate(node: Node, scope: Scope, source: Source, depth = 0, ty
     case 'identifier':
     case 'attribute': {
       const dotted = type === 'identifier' ? text : dottedText(node, source, type, text);
-      if (!dotted) break;
-      expr.qualifiedName = scope.qualify(dotted);
-      if (scope.isInstance?.(dotted)) expr.instance = true;
-      const constant = scope.lookup(dotted);
-      if (constant) {
-        expr.value = { ...constant.value, source: constant.value.kind === 'number' || constant.value.kind === 'string' ? constant.value.source ?? 'constant' : undefined } as Value;
-        expr.literalPrefix = constant.literalPrefix;
-      }
+      if (dotted) resolveName(expr, dotted, scope);
       break;
     }
     case 'call':
@@ -326,6 +331,42 @@ export function evaluate(node: Node, scope: Scope, source: Source, depth = 0, ty
     default:
       break;
   }
+  return expr;
+}
+
+/** An integer or float literal's value (`1_000` → 1000). */
+function readNumber(expr: Expr): void {
+  const parsed = Number(expr.text.replace(/_/g, ''));
+  if (!Number.isNaN(parsed)) expr.value = { kind: 'number', value: parsed };
+}
+
+/** `True`, `False`, `None` (node types `true`, `false`, `none`). */
+function readLiteralName(expr: Expr): void {
+  expr.value = expr.type === 'none' ? { kind: 'none' } : { kind: 'bool', value: expr.type === 'true' };
+}
+
+/** A name's resolved dotted name, whether it holds an instance, and the value of the constant it names. */
+function resolveName(expr: Expr, dotted: string, scope: Scope): void {
+  expr.qualifiedName = scope.qualify(dotted);
+  if (scope.isInstance?.(dotted)) expr.instance = true;
+  const constant = scope.lookup(dotted);
+  if (constant) {
+    expr.value = { ...constant.value, source: constant.value.kind === 'number' || constant.value.kind === 'string' ? constant.value.source ?? 'constant' : undefined } as Value;
+    expr.literalPrefix = constant.literalPrefix;
+  }
+}
+
+/**
+ * What `evaluate` gives for an expression typed off the text (simple-text.ts): a name, a plain dotted
+ * name, a decimal integer, a string without escapes or braces, or a literal name (no node needed).
+ */
+export function evaluateSimple(simple: SimpleExpression, scope: Scope, source: Source): Expr {
+  const { text, type } = simple;
+  const expr: Expr = { text, type, value: UNKNOWN };
+  if (type === 'integer') readNumber(expr);
+  else if (type === 'string') expr.value = { kind: 'string', value: plainStringBody(source, text)! };
+  else if (type === 'identifier' || type === 'attribute') resolveName(expr, text, scope);
+  else readLiteralName(expr);
   return expr;
 }
 
