@@ -21,6 +21,15 @@ export function memoPerCall<T>(compute: CallAnswer<T>): CallAnswer<T> {
   };
 }
 
+/** `compute`, remembered per project: an index over the whole project, built on the first question. */
+export function memoPerProject<T>(compute: (project: ProjectModel) => T): (project: ProjectModel) => T {
+  const memo = new WeakMap<ProjectModel, T>();
+  return (project) => {
+    if (!memo.has(project)) memo.set(project, compute(project));
+    return memo.get(project)!;
+  };
+}
+
 /** `compute` for answers that depend on the file alone, remembered per call site like `memoPerCall`'s. */
 export function memoPerFileCall<T>(compute: (file: FileModel, call: CallSite) => T): (file: FileModel, call: CallSite) => T {
   const memo = new WeakMap<FileModel, T[]>();

@@ -4,7 +4,7 @@ import { cycleRate } from '../../impact/rate.js';
 import type { CycleRate, UnitId } from '../../impact/types.js';
 import type { CallSite, Context, Expr, FileModel, FunctionInfo, LoopInfo, ProjectModel, Span } from '../../model/types.js';
 import { callsOfFunction } from '../file-index.js';
-import { memoPerCall, perFileMap, type CallAnswer } from '../memo.js';
+import { memoPerCall, memoPerProject, perFileMap, type CallAnswer } from '../memo.js';
 import { fileOp, isHttpCall, isOpen, isSubprocess, loopById, openMode, positional, keyword } from '../support.js';
 
 export const HEAT: Record<Context, number> = { startup: 0, per_task: 1, loop: 2, poll_loop: 3, handler: 4 };
@@ -324,39 +324,27 @@ export const resolveCallee: CallAnswer<{ file: FileModel; fn: FunctionInfo } | u
 /** Answers of `resolveName`, per file: a callee name (`os.path.join`) recurs across a file's calls. */
 const resolvedNames = perFileMap<{ file: FileModel; fn: FunctionInfo } | undefined>();
 
-const headsCache = new WeakMap<ProjectModel, Set<string>>();
-
 /** The first dotted segment of every project module that defines a function (`pkg` for `pkg.mod:f`). */
-function moduleHeads(project: ProjectModel): Set<string> {
-  let heads = headsCache.get(project);
-  if (!heads) {
-    heads = new Set();
-    for (const id of project.functionsById.keys()) {
-      const colon = id.indexOf(':');
-      heads.add((colon >= 0 ? id.slice(0, colon) : id).split('.')[0]!);
-    }
-    headsCache.set(project, heads);
+const moduleHeads = memoPerProject((project) => {
+  const heads = new Set<string>();
+  for (const id of project.functionsById.keys()) {
+    const colon = id.indexOf(':');
+    heads.add((colon >= 0 ? id.slice(0, colon) : id).split('.')[0]!);
   }
   return heads;
-}
-
-const qualnamesCache = new WeakMap<ProjectModel, Set<string>>();
+});
 
 /**
  * What follows any `:` in a project function id (`Class.method` of `pkg.mod:Class.method`): a name that is
  * not one of them is no function of any module, which `functionNamed` knows without building `module:name`.
  */
-function qualnames(project: ProjectModel): Set<string> {
-  let names = qualnamesCache.get(project);
-  if (!names) {
-    names = new Set();
-    for (const id of project.functionsById.keys()) {
-      for (let colon = id.indexOf(':'); colon >= 0; colon = id.indexOf(':', colon + 1)) names.add(id.slice(colon + 1));
-    }
-    qualnamesCache.set(project, names);
+const qualnames = memoPerProject((project) => {
+  const names = new Set<string>();
+  for (const id of project.functionsById.keys()) {
+    for (let colon = id.indexOf(':'); colon >= 0; colon = id.indexOf(':', colon + 1)) names.add(id.slice(colon + 1));
   }
   return names;
-}
+});
 
 /** The function `qualname` of module `module` (the project function with id `module:qualname`). */
 function functionNamed(project: ProjectModel, module: string, qualname: string): { file: FileModel; fn: FunctionInfo } | undefined {
