@@ -129,7 +129,7 @@ export async function stressCommand(command: string[], opts: StressCliOptions, i
 export function registerStress(program: Command): void {
   program
     .command('stress')
-    .description('Run 1…N copies of a command at once and measure how CPU, memory, fds, processes and I/O syscalls grow with N')
+    .description('run 1…N copies of a command at once and measure how CPU, memory, fds, processes and I/O syscalls grow with N')
     .argument('[command...]', 'the command, after `--`; {agent} becomes the agent index (0-based), {agents} the count, {sandbox} its folder')
     .option('-a, --agents <list>', 'agent counts to run, comma-separated', '1,10,100')
     .option('-d, --duration <seconds>', 'measured seconds per agent count (then SIGTERM, SIGKILL 2 s later)', '10')

@@ -24,7 +24,7 @@ function usage(message: string): void {
 export function registerTrace(program: Command): void {
   program
     .command('trace')
-    .description('Run a command and count, per line of your code, file opens, listings, stats, subprocesses, connects, sleeps and threads')
+    .description('run a command and count, per line of your code, file opens, listings, stats, subprocesses, connects, sleeps and threads')
     .argument('[command...]', 'the command to run, after `--` (e.g. -- python3 app.py --port 8080)')
     .option('-d, --duration <seconds>', 'stop the program after this many seconds (SIGTERM, then SIGKILL)')
     .option('-o, --output <file>', `where to write the JSON result (default ${DEFAULT_OUTPUT})`)
