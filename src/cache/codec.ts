@@ -236,6 +236,12 @@ export function decode(encoded: Encoded): unknown {
     if (at >= tokens.length) throw new CorruptEncodingError('truncated');
     return tokens[at++]!;
   };
+  /** An array's length or a map's or set's size: a sound one is never more than the token count. */
+  const count = (what: string): number => {
+    const n = next();
+    if (n < 0 || n > tokens.length) throw new CorruptEncodingError(`bad ${what}`);
+    return n;
+  };
   const read = (): unknown => {
     const token = next();
     if (token >= 0) return token;
@@ -263,8 +269,7 @@ export function decode(encoded: Encoded): unknown {
         return floats[index];
       }
       case ARRAY: {
-        const length = next();
-        if (length < 0 || length > tokens.length) throw new CorruptEncodingError('bad array');
+        const length = count('array');
         const array: unknown[] = [];
         for (let i = 0; i < length; i++) {
           if (tokens[at] === HOLE) {
@@ -276,8 +281,7 @@ export function decode(encoded: Encoded): unknown {
         return array;
       }
       case MAP: {
-        const size = next();
-        if (size < 0 || size > tokens.length) throw new CorruptEncodingError('bad map');
+        const size = count('map');
         const map = new Map();
         for (let i = 0; i < size; i++) {
           const key = read();
@@ -287,8 +291,7 @@ export function decode(encoded: Encoded): unknown {
         return map;
       }
       case SET: {
-        const size = next();
-        if (size < 0 || size > tokens.length) throw new CorruptEncodingError('bad set');
+        const size = count('set');
         const set = new Set();
         for (let i = 0; i < size; i++) set.add(read());
         refs.push(set);
