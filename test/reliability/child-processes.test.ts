@@ -55,6 +55,16 @@ function marker(): string {
   return `clawperf-rel-${randomBytes(6).toString('hex')}`;
 }
 
+/** Runs `body` in a scratch folder with a fresh process marker; the folder is removed whatever happens. */
+async function inScratch(body: (dir: string, mark: string) => Promise<void>): Promise<void> {
+  const { dir, cleanup } = tempDir();
+  try {
+    await body(dir, marker());
+  } finally {
+    cleanup();
+  }
+}
+
 /** The command's processes (python), not clawperf's own (its argv holds the marker too). */
 function commandProcesses(mark: string): number[] {
   return processesWith(mark).filter((pid) => {
@@ -95,112 +105,82 @@ async function interrupted(args: string[], cwd: string, mark: string, expectProc
 // ---------- trace (grace period 3 s: SIGTERM, then SIGKILL)
 
 test('trace --duration 1 on a command that hangs and ignores SIGTERM: stopped in time, nothing left', T, async () => {
-  const { dir, cleanup } = tempDir();
-  const mark = marker();
-  try {
+  await inScratch(async (dir, mark) => {
     const run = runCli(['trace', '--duration', '1', '-o', 'trace.json', '--', PYTHON, '-c', HANG, mark], dir, { timeoutMs: 90_000 });
     assert.equal(run.signal, null);
     assert.equal(run.status, 0, run.stderr);
     assert.ok(run.ms < 1_000 + 3_000 + MARGIN, `took ${run.ms} ms (duration 1 s + grace 3 s)`);
     assert.ok(existsSync(join(dir, 'trace.json')));
     await assertNoneLeft(mark, 'trace, hanging command');
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('trace on a command that crashes at once (exit 3) leaving a child: exit 3, the child ended, quick', T, async () => {
-  const { dir, cleanup } = tempDir();
-  const mark = marker();
-  try {
+  await inScratch(async (dir, mark) => {
     const run = runCli(['trace', '--duration', '30', '-o', 'trace.json', '--', PYTHON, '-c', CRASH, mark], dir, { timeoutMs: 90_000 });
     assert.equal(run.status, 3, run.stderr);
     assert.ok(run.ms < 3_000 + MARGIN, `took ${run.ms} ms: the command ended at once, its child within the grace period`);
     await assertNoneLeft(mark, 'trace, crashing command');
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('trace interrupted by SIGINT: exit 130 within the grace period, nothing left', T, async () => {
-  const { dir, cleanup } = tempDir();
-  const mark = marker();
-  try {
+  await inScratch(async (dir, mark) => {
     const run = await interrupted(['trace', '-o', 'trace.json', '--', PYTHON, '-c', HANG, mark], dir, mark, 3);
     assert.equal(run.status, 130, run.stderr);
     assert.ok(run.afterSignalMs < 3_000 + MARGIN, `${run.afterSignalMs} ms after SIGINT`);
     await assertNoneLeft(mark, 'trace, interrupted');
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('trace writing its result to a full disk: exit 2, one line, nothing left', { ...T, skip: T.skip || (!existsSync('/dev/full') && 'no /dev/full') }, async () => {
-  const { dir, cleanup } = tempDir();
-  const mark = marker();
-  try {
+  await inScratch(async (dir, mark) => {
     const run = runCli(['trace', '-o', '/dev/full', '--', PYTHON, '-c', 'import sys', mark], dir, { timeoutMs: 90_000 });
     assert.equal(run.status, 2, run.stderr);
     const lines = run.stderr.split('\n').filter(Boolean);
     assert.equal(lines.length, 1, run.stderr);
     assert.match(lines[0]!, /^clawperf trace: .*(ENOSPC|no space)/);
     await assertNoneLeft(mark, 'trace to /dev/full');
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 // ---------- stress (grace period 2 s, then SIGKILL, 2 s more at most)
 
 test('stress --agents 2 --duration 1 on a command that hangs and ignores SIGTERM: stopped in time, nothing left', T, async () => {
-  const { dir, cleanup } = tempDir();
-  const mark = marker();
-  try {
+  await inScratch(async (dir, mark) => {
     const run = runCli(['stress', '--agents', '2', '--duration', '1', '--run-dir', 'run', '--no-progress', '--', PYTHON, '-c', HANG, mark], dir, { timeoutMs: 90_000 });
     assert.equal(run.signal, null);
     assert.equal(run.status, 0, run.stderr);
     assert.ok(run.ms < 1_000 + 2_000 + 2_000 + MARGIN, `took ${run.ms} ms`);
     assert.ok(existsSync(join(dir, 'run', 'stress.json')));
     await assertNoneLeft(mark, 'stress, hanging command');
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('stress on a command that crashes at once (exit 3) leaving a child: exit 1 (crashed), nothing left', T, async () => {
-  const { dir, cleanup } = tempDir();
-  const mark = marker();
-  try {
+  await inScratch(async (dir, mark) => {
     // 3 s: long enough for the agents to have crashed before the window ends, even on a busy machine.
     const run = runCli(['stress', '--agents', '2', '--duration', '3', '--run-dir', 'run', '--no-progress', '--', PYTHON, '-c', CRASH, mark], dir, { timeoutMs: 90_000 });
     assert.equal(run.status, 1, `${run.stderr}\n${run.stdout}`);
     assert.ok(run.ms < 3_000 + 2_000 + 2_000 + MARGIN, `took ${run.ms} ms`);
     await assertNoneLeft(mark, 'stress, crashing command');
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 test('stress interrupted by SIGINT: exit 130, nothing left', T, async () => {
-  const { dir, cleanup } = tempDir();
-  const mark = marker();
-  try {
+  await inScratch(async (dir, mark) => {
     const run = await interrupted(['stress', '--agents', '2', '--duration', '30', '--run-dir', 'run', '--no-progress', '--', PYTHON, '-c', HANG, mark], dir, mark, 6);
     assert.equal(run.status, 130, run.stderr);
     assert.ok(run.afterSignalMs < 2_000 + 2_000 + MARGIN, `${run.afterSignalMs} ms after SIGINT`);
     await assertNoneLeft(mark, 'stress, interrupted');
-  } finally {
-    cleanup();
-  }
+  });
 });
 
 // ---------- clawperf killed outright (SIGKILL: no handler runs; the watchdog process ends the groups)
 
 for (const command of ['trace', 'stress'] as const) {
   test(`${command} killed with SIGKILL: its watchdog ends the command's process group`, T, async () => {
-    const { dir, cleanup } = tempDir();
-    const mark = marker();
-    try {
+    await inScratch(async (dir, mark) => {
       const args = command === 'trace'
         ? ['trace', '-o', 'trace.json', '--', PYTHON, '-c', HANG_IN_GROUP, mark]
         : ['stress', '--agents', '2', '--duration', '30', '--run-dir', 'run', '--no-progress', '--', PYTHON, '-c', HANG_IN_GROUP, mark];
@@ -208,8 +188,6 @@ for (const command of ['trace', 'stress'] as const) {
       assert.equal(run.signal, 'SIGKILL');
       await waitFor(() => commandProcesses(mark).length === 0, 3_000);
       await assertNoneLeft(mark, `${command}, SIGKILL`);
-    } finally {
-      cleanup();
-    }
+    });
   });
 }
