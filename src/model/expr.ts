@@ -4,7 +4,7 @@
 // Every Node getter (`type`, `endIndex`, `text`, a child lookup) crosses from JavaScript into WASM and most
 // allocate a Node, so the code here reads each fact of a node once and slices text from the source string.
 import type { Language, Node } from 'web-tree-sitter';
-import type { SimpleExpression } from './simple-text.js';
+import { isLiteralName, type SimpleExpression } from './simple-text.js';
 import type { Expr, Value } from './types.js';
 
 export interface Scope {
@@ -96,7 +96,7 @@ const PLAIN_DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/;
 function plainDotted(source: Source, text: string): string | undefined {
   if (!source.wellFormed || !PLAIN_DOTTED.test(text)) return undefined;
   const head = text.slice(0, text.indexOf('.'));
-  return head === 'True' || head === 'False' || head === 'None' ? undefined : text;
+  return isLiteralName(head) ? undefined : text;
 }
 
 /** A string literal's opening: prefix letters, then one or three quotes. */
@@ -184,7 +184,7 @@ function callLiteralPrefix(callee: CalleeFacts, source: Source, depth: number): 
 export function plainCalleeText(source: Source, start: number, argumentsStart: number): string | undefined {
   if (!source.wellFormed) return undefined;
   const text = source.text.slice(start, argumentsStart).trimEnd();
-  if (PLAIN_NAME.test(text)) return text === 'True' || text === 'False' || text === 'None' ? undefined : text;
+  if (PLAIN_NAME.test(text)) return isLiteralName(text) ? undefined : text;
   return plainDotted(source, text);
 }
 

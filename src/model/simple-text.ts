@@ -27,6 +27,11 @@ const KEYWORDS = new Set([
 ]);
 const LITERAL_NAMES = new Map<string, SimpleExpression['type']>([['True', 'true'], ['False', 'false'], ['None', 'none']]);
 
+/** `True`, `False` or `None`: written like a name, but a literal. */
+export function isLiteralName(text: string): boolean {
+  return LITERAL_NAMES.has(text);
+}
+
 function isNameStart(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
 }
