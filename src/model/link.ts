@@ -1,6 +1,7 @@
 // Links file models into the project model: the call graph across modules, which loops poll (and how
 // often), and the hot-path context of every call site (DESIGN.md "Hot-path contexts").
 import type { CallSite, Context, FileModel, FunctionInfo, LoopInfo, PollInfo, ProjectModel } from './types.js';
+import { lastSegment } from '../util/dotted.js';
 
 /** Handler base classes of http.server / socketserver whose methods run once per request. */
 const HANDLER_BASES = [
@@ -116,11 +117,6 @@ function moduleScope(file: FileModel): string {
 
 /** One file's resolver: the number of the project function a dotted name (written `calleeText`, in function `functionId`) refers to. */
 type Resolve = (dotted: string, calleeText: string, functionId: string | undefined) => number | undefined;
-
-/** The part of a dotted name after its last dot (the whole name when it has none). */
-function lastSegment(dotted: string): string {
-  return dotted.slice(dotted.lastIndexOf('.') + 1);
-}
 
 /**
  * Maps a resolved dotted callee (`pkg.worker.process`, `pkg.worker.Worker.run`) to a project function

@@ -9,6 +9,7 @@ import { CONTEXT_HEAT } from '../../model/types.js';
 import { ASSUMED, cycleRate } from '../../impact/rate.js';
 import type { CycleRate } from '../../impact/types.js';
 import type { Severity } from '../types.js';
+import { lastSegment } from '../../util/dotted.js';
 
 export interface CallerSite {
   file: FileModel;
@@ -158,10 +159,6 @@ function moduleFiles(project: ProjectModel): Map<string, FileModel> {
 }
 
 const moduleFilesCache = new WeakMap<ProjectModel, Map<string, FileModel>>();
-
-function lastSegment(dotted: string): string {
-  return dotted.slice(dotted.lastIndexOf('.') + 1);
-}
 
 /** The call sites in the project that call `fn` or pass it as a value (Thread target, submit, map). */
 export function callerSites(project: ProjectModel, fnId: string): CallerSite[] {

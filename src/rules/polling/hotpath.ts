@@ -5,6 +5,7 @@ import type { CallSite, ClassInfo, Context, FileModel, FunctionInfo, LoopInfo, P
 import { sleepInterval } from '../../model/link.js';
 import { assignmentsTo, callsInLoop, callsOwnedByLoop, loopById } from '../file-index.js';
 import { memoPerCall, perFileMap, type CallAnswer } from '../memo.js';
+import { lastSegment } from '../../util/dotted.js';
 
 const HEAT: Record<Context, number> = { startup: 0, per_task: 1, loop: 2, poll_loop: 3, handler: 4 };
 
@@ -80,10 +81,6 @@ export function resolveClass(project: ProjectModel, file: FileModel, dotted: str
 }
 
 const resolvedClasses = perFileMap<string | undefined>();
-
-function lastSegment(dotted: string): string {
-  return dotted.slice(dotted.lastIndexOf('.') + 1);
-}
 
 function resolveClassUncached(project: ProjectModel, file: FileModel, dotted: string): string | undefined {
   const index = functionIndex(project);
