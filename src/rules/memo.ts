@@ -30,6 +30,26 @@ export function memoPerProject<T>(compute: (project: ProjectModel) => T): (proje
   };
 }
 
+/**
+ * Per project and file, `answer`'s defined answers for the file's calls, in call order: rules that look for a
+ * few kinds of call (servers built, whole reads) walk these instead of asking about every call.
+ */
+export function definedAnswersIn<T>(answer: CallAnswer<T | undefined>): (project: ProjectModel, file: FileModel) => T[] {
+  const memo = new WeakMap<FileModel, { project: ProjectModel; answers: T[] }>();
+  return (project, file) => {
+    let entry = memo.get(file);
+    if (entry?.project !== project) {
+      const answers: T[] = [];
+      for (const call of file.calls) {
+        const found = answer(project, file, call);
+        if (found !== undefined) answers.push(found);
+      }
+      memo.set(file, (entry = { project, answers }));
+    }
+    return entry.answers;
+  };
+}
+
 /** `compute` for answers that depend on the file alone, remembered per call site like `memoPerCall`'s. */
 export function memoPerFileCall<T>(compute: (file: FileModel, call: CallSite) => T): (file: FileModel, call: CallSite) => T {
   const memo = new WeakMap<FileModel, T[]>();

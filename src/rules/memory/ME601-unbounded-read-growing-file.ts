@@ -56,7 +56,7 @@ export const ME601: Rule = {
   meta,
   check({ file, project, agents }) {
     const findings: RuleFinding[] = [];
-    for (const read of wholeReadsIn(file)) {
+    for (const read of wholeReadsIn(project, file)) {
       const call = read.call;
       // json.loads(f.read()) is ME602's: the parsed objects are the bigger cost.
       if (file.calls.some((c) => (c.callee === 'json.loads' || c.callee === 'json.load') && c !== call && contains(c.span, call.span))) continue;

@@ -3,7 +3,7 @@
 import type { CallSite, Context, Expr, FileModel, ProjectModel } from '../../model/types.js';
 import type { L10n, Severity } from '../types.js';
 import { contains, functionInfo, growthReason, openCallFor, pathArg, resolveCallee } from './helpers.js';
-import { memoPerFileCall } from '../memo.js';
+import { definedAnswersIn, memoPerFileCall } from '../memo.js';
 import { fileOp, isOpen, positional } from '../support.js';
 import { assignmentsTo, callsOfFunction } from '../file-index.js';
 
@@ -20,21 +20,8 @@ export interface WholeRead {
 /** A call that reads a whole file into memory: `f.read()`, `f.readlines()`, `Path(p).read_text()`. */
 export const wholeRead = memoPerFileCall(wholeReadOf);
 
-const wholeReadsCache = new WeakMap<FileModel, WholeRead[]>();
-
 /** Every whole read of a file, in call order. */
-export function wholeReadsIn(file: FileModel): WholeRead[] {
-  let reads = wholeReadsCache.get(file);
-  if (!reads) {
-    reads = [];
-    for (const call of file.calls) {
-      const read = wholeRead(file, call);
-      if (read) reads.push(read);
-    }
-    wholeReadsCache.set(file, reads);
-  }
-  return reads;
-}
+export const wholeReadsIn = definedAnswersIn((_project, file, call) => wholeRead(file, call));
 
 function wholeReadOf(file: FileModel, call: CallSite): WholeRead | undefined {
   if (call.method === 'read' || call.method === 'readlines') {

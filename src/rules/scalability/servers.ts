@@ -3,7 +3,7 @@
 import type { CallSite, ClassInfo, Expr, FileModel, FunctionInfo, ProjectModel } from '../../model/types.js';
 import { blockingInFunction, isTestFile, UNIT_MID_MS, type BlockingOp } from '../memory/helpers.js';
 import { classInfo, resolveClass, type ClassEntry } from '../polling/hotpath.js';
-import { memoPerCall, type CallAnswer } from '../memo.js';
+import { definedAnswersIn, memoPerCall, type CallAnswer } from '../memo.js';
 import { keyword, positional } from '../support.js';
 
 /** Stdlib servers that handle one request at a time. */
@@ -109,21 +109,8 @@ function isEphemeral(file: FileModel, call: CallSite): boolean {
 /** The server a call constructs, if it constructs a stdlib TCP/HTTP server (directly or through a project subclass). */
 export const serverConstruction: CallAnswer<ServerConstruction | undefined> = memoPerCall(construction);
 
-const constructionsCache = new WeakMap<FileModel, { project: ProjectModel; servers: ServerConstruction[] }>();
-
-/** The servers a file constructs, in call order: rules walk these few instead of asking about every call. */
-export function serverConstructionsIn(project: ProjectModel, file: FileModel): ServerConstruction[] {
-  let entry = constructionsCache.get(file);
-  if (entry?.project !== project) {
-    const servers: ServerConstruction[] = [];
-    for (const call of file.calls) {
-      const server = serverConstruction(project, file, call);
-      if (server) servers.push(server);
-    }
-    constructionsCache.set(file, (entry = { project, servers }));
-  }
-  return entry.servers;
-}
+/** The servers a file constructs, in call order. */
+export const serverConstructionsIn = definedAnswersIn(serverConstruction);
 
 function construction(project: ProjectModel, file: FileModel, call: CallSite): ServerConstruction | undefined {
   const known = SINGLE_THREADED.has(call.callee) || CONCURRENT.has(call.callee) || MAKE_SERVER.has(call.callee);
