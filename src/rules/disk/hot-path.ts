@@ -1,6 +1,5 @@
 // Where a call really runs, for the disk and subprocess rules, in their own words and severities: the
 // refined place (model/frequency.ts `where`) priced, ranked and described for messages.
-
 import type { CallSite, Context, FileModel, LoopInfo } from '../../model/types.js';
 import { ASSUMED, cycleRate } from '../../impact/rate.js';
 import type { CycleRate } from '../../impact/types.js';

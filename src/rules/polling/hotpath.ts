@@ -3,9 +3,9 @@
 // function it reaches, are the model's: model/frequency.ts and model/calls.ts).
 import type { CallSite, Context, FileModel, FunctionInfo, LoopInfo, ProjectModel } from '../../model/types.js';
 import { sleepInterval } from '../../model/link.js';
-import { assignmentsTo, callsInLoop, callsOwnedByLoop, loopById } from '../../model/file-index.js';
+import { callsInLoop, callsOwnedByLoop, loopById } from '../../model/file-index.js';
 import { isConcurrentStart, resolveCallee } from '../../model/calls.js';
-import { functionContext, hotter, loopKind } from '../../model/frequency.js';
+import { functionContext, hotter, isMessageLoop, loopKind } from '../../model/frequency.js';
 
 // ---------- loops
 
@@ -53,26 +53,6 @@ export interface PollWork {
   perItem: boolean;
   /** The call in the poll loop's own body that leads here (itself when it is in the body). */
   root: CallSite;
-}
-
-const LISTING = /listdir|scandir|glob|iterdir|walk|inbox|queue|pending|new_?files|names|entries|files|messages|msgs|tasks|jobs|retry|batch|items|results|events/i;
-
-/**
- * A loop that walks what this pass found (a listing, a queue, the answer of a request), so its body
- * runs per message; a loop over a fixed list (units, peers from the config) runs on every pass.
- */
-export function isMessageLoop(file: FileModel, loop: LoopInfo, pollLoop?: LoopInfo): boolean {
-  if (loop.kind === 'while') return true;
-  const iterable = loop.iterableText ?? '';
-  if (LISTING.test(iterable)) return true;
-  if (/^(range|enumerate|zip|sorted|reversed|list|tuple|dict\.items)\(\s*[A-Z_][A-Z0-9_]*\s*\)$/.test(iterable) || /^range\(/.test(iterable)) return false;
-  if (/\(/.test(iterable) && !/^(sorted|list|reversed|enumerate)\(\s*[\w.]+\s*\)$/.test(iterable)) return true; // fetched now: `for u in get_updates()`
-  const name = /^(?:sorted|list|reversed|enumerate)?\(?\s*([\w.]+)\s*\)?$/.exec(iterable)?.[1] ?? iterable;
-  const assigned = assignmentsTo(file, name).filter((a) => a.functionId === loop.functionId);
-  if (assigned.some((a) => LISTING.test(a.value.text))) return true;
-  // Assigned inside the poll loop, in this pass: `updates = get_updates(offset)` then `for update in updates`.
-  if (pollLoop && assigned.some((a) => a.loopIds.includes(pollLoop.id))) return true;
-  return false;
 }
 
 /** Every call one pass of a poll loop makes, through project callees, marking per-message work. */
