@@ -14,6 +14,8 @@ export interface Label {
   alt_lines?: number[];
   dimension: Dimension;
   rule?: string;
+  /** As labelled; not scored. */
+  severity?: string;
   expect: boolean;
   note?: string;
 }

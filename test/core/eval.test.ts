@@ -23,7 +23,7 @@ test('a finding on one of the alt_lines matches; elsewhere it is a false positiv
 });
 
 test('severity is not scored, and a finding path relative to another folder still matches', () => {
-  const labels = [{ file: 'a.py', line: 5, dimension: 'polling', severity: 'critical', expect: true }] as Label[];
+  const labels: Label[] = [{ file: 'a.py', line: 5, dimension: 'polling', severity: 'critical', expect: true }];
   const result = evaluate([finding('./corpus/../corpus/a.py', 5, 'polling', 'minor')], labels, 'corpus');
   assert.equal(result.overall.recall, 1);
   assert.equal(result.overall.precision, 1);
