@@ -59,6 +59,23 @@ export function runFrequencyAt(project: ProjectModel, file: FileModel, at: CodeA
   return runFrequency(project, file, stand);
 }
 
+/** `runFrequency` of the code on `line`: the first call that starts there, else the line in its function and loops. */
+export function runFrequencyOfLine(project: ProjectModel, file: FileModel, line: number): RunFrequency {
+  const call = file.calls.find((c) => c.span.line === line);
+  if (call) return runFrequency(project, file, call);
+  let functionId: string | undefined;
+  let size = Infinity;
+  for (const fn of file.functions.values()) {
+    if (fn.span.line <= line && line <= fn.span.endLine && fn.span.endLine - fn.span.line < size) {
+      functionId = fn.id;
+      size = fn.span.endLine - fn.span.line;
+    }
+  }
+  const loops = file.loops.filter((l) => l.functionId === functionId && l.span.line <= line && line <= l.span.endLine && l.kind !== 'comprehension');
+  const loopIds = loops.sort((a, b) => b.span.line - a.span.line).map((l) => l.id);
+  return runFrequencyAt(project, file, { functionId, loopIds, line });
+}
+
 function baseCadence(context: Context): Cadence {
   switch (context) {
     case 'handler': return 'per_request';
@@ -107,8 +124,8 @@ function stepsUp(project: ProjectModel, file: FileModel, call: CallSite): Step[]
 }
 
 const PERSON = /(?<![\w.])(input|raw_input|getpass\.getpass|getpass)\s*\(|\.(getch|getkey|get_wch|get_key)\s*\(|sys\.stdin\.readline\s*\(/;
-const HEAL_NAME = /(^|_)(restart|heal|self_?heal|repair|recover|reset|reinstall|respawn|revive|rescue|resurrect|reboot|fix|install|uninstall|upgrade|migrate|bootstrap|provision)(_|$|s\b)/i;
-const HEAL_GUARD = /\bnot\s+[\w.]*(alive|healthy|running|ok|up|ready|responding)\b|\b(dead|crash\w*|fail\w*|stale|stuck|hung|broken|unhealthy|restart\w*|heal\w*|repair\w*)\b/i;
+const HEAL_NAME = /(^|_)(heal|self_?heal|repair|recover|reinstall|respawn|revive|rescue|resurrect|reboot|fix|install|uninstall|upgrade|migrate|bootstrap|provision)(_|$|s\b)/i;
+const HEAL_GUARD = /\bnot\s+[\w.]*(alive|healthy|running|ok|up|ready|responding)\b|\b(dead|crash\w*|stuck|hung|broken|unhealthy|heal\w*|repair\w*|reboot\w*)\b/i;
 const COMMAND_NAME = /^_?(cmd|command|subcmd|action)_\w+$/;
 const COMMAND_GUARD = /\b(args|opts|options|ns)\.\w+\s*(==|in)\s*|\b(cmd|command|action|subcommand|verb|mode)\s*(==|in)\s*["'([]|sys\.argv\[\d\]\s*(==|in)/;
 const LIFETIME_FLAG = /stop|shutdown|running|quit|exit|terminat|keep_going|\brun\b|_run\b|alive\b/i;
@@ -143,7 +160,7 @@ function personPaced(steps: Step[]): Rarer | undefined {
 function adminPath(project: ProjectModel, steps: Step[]): Rarer | undefined {
   for (const step of steps) {
     const fn = step.call.functionId ? project.functionsById.get(step.call.functionId)?.fn : undefined;
-    if (fn && HEAL_NAME.test(fn.name)) return { cadence: 'admin', reason: reasonAt(step.file, fn.span.line) };
+    if (fn && HEAL_NAME.test(snakeCase(fn.name))) return { cadence: 'admin', reason: reasonAt(step.file, fn.span.line) };
     for (const header of blockHeaders(step.file, step.call.span.line, fn?.span.line ?? 0)) {
       if (/^(if|elif)\b/.test(header.text) && HEAL_GUARD.test(header.text)) return { cadence: 'admin', reason: reasonAt(step.file, header.line) };
     }
@@ -228,6 +245,11 @@ function earlyExit(file: FileModel, line: number, top: number): number | undefin
     if (/\b(continue|return)\b/.test(body.slice(body.indexOf(':')))) return n;
   }
   return undefined;
+}
+
+/** `doRebootDevice` → `do_reboot_device`, for name patterns written in snake case. */
+function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 function withoutStrings(text: string): string {

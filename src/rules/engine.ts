@@ -1,6 +1,17 @@
 // Runs every selected rule on every file model and returns findings in a stable order.
 import type { FileModel, ProjectModel } from '../model/types.js';
 import type { Finding, Rule } from './types.js';
+import { runFrequencyOfLine, type Cadence } from '../model/run-frequency.js';
+
+/**
+ * Code that runs rarely by intent — a repair/restart path, a loop paced by a person typing — costs nothing
+ * at scale: rules stay quiet there, except the few whose hazard does not depend on how often the line runs.
+ */
+const RARE: ReadonlySet<Cadence> = new Set(['admin', 'person_paced']);
+
+function rarelyRuns(project: ProjectModel, file: FileModel, rule: Rule, line: number): boolean {
+  return !rule.meta.anyCadence && RARE.has(runFrequencyOfLine(project, file, line).cadence);
+}
 
 export interface RuleSelection {
   /** Rule ids or prefixes (`PO`, `PO301`, dimension ids); empty = all. */
@@ -43,7 +54,7 @@ export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSe
         continue;
       }
       for (const r of raw) {
-        if (suppressed(file, r.span.line, rule.meta.id)) continue;
+        if (suppressed(file, r.span.line, rule.meta.id) || rarelyRuns(project, file, rule, r.span.line)) continue;
         findings.push({
           rule: rule.meta.id, dimension: rule.meta.dimension, severity: r.severity, file: file.path,
           line: r.span.line, column: r.span.column, endLine: r.span.endLine, context: r.context,

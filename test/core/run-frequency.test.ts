@@ -74,3 +74,22 @@ test('the chain names the hot caller through the project helpers', async () => {
   assert.equal(frequency.cadence, 'per_request');
   assert.deepEqual(frequency.chain, ['H.do_POST', 'record_post', 'save_json']);
 });
+
+test('rules stay quiet on a rare repair path and in a loop paced by a person', async () => {
+  const daemon = (name: string) => [
+    'import subprocess, time, threading',
+    `def ${name}(device):`,
+    '    subprocess.Popen("adb -s %s reboot" % device, shell=True)',
+    'def run(devices):',
+    '    while True:',
+    '        for d in devices:',
+    `            threading.Thread(target=${name}, args=(d,)).start()`,
+    '        time.sleep(1)',
+  ].join('\n');
+  const rulesAt = async (text: string) => (await analyzeSources([{ path: 'proj/a.py', text }], {})).findings.filter((f) => f.line === 3).map((f) => f.rule);
+  assert.ok((await rulesAt(daemon('notify_device'))).includes('SP506'));
+  assert.deepEqual(await rulesAt(daemon('reboot_device')), []);
+  const person = 'import json\ndef main():\n    while True:\n        json.load(open("state.json"))\n        input("> ")\n';
+  const quiet = (await analyzeSources([{ path: 'proj/a.py', text: person }], {})).findings.filter((f) => f.line === 4);
+  assert.deepEqual(quiet.map((f) => f.rule), []);
+});

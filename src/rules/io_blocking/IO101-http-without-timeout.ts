@@ -12,6 +12,8 @@ export const meta: RuleMeta = {
   dimension: 'io_blocking',
   title: { es: 'Petición HTTP sin timeout', en: 'HTTP request without a timeout' },
   phase: 1,
+  // A call that can wait forever hangs a repair path or a person's prompt as surely as a hot one.
+  anyCadence: true,
   severity: { handler: 'critical', poll_loop: 'critical', loop: 'important', per_task: 'important', startup: 'minor' },
   docs: {
     what: {
