@@ -7,6 +7,7 @@ import { CONTEXT_HEAT, CONTEXT_RANK } from './types.js';
 import { assignmentsTo, callsOfFunction, loopById } from './file-index.js';
 import { classInfo, functionOf, isConcurrentStart, resolveCallee, resolveClass } from './calls.js';
 import { splitTopLevel } from '../util/split.js';
+import { isRouteFunction } from './link.js';
 import { lastSegment } from '../util/dotted.js';
 
 
@@ -132,14 +133,6 @@ const contextCache = new WeakMap<ProjectModel, Map<string, FunctionContext>>();
 const HANDLER_BASES = /(^|\.)(BaseHTTPRequestHandler|SimpleHTTPRequestHandler|CGIHTTPRequestHandler|BaseRequestHandler|StreamRequestHandler|DatagramRequestHandler)$|RequestHandler$/;
 const HANDLER_NAME = /^(do_[A-Z]+|handle|handle_one_request)$/;
 const COLD_NAME = /^(main|cli|setup|configure|parse_args|init\w*|load_config|__\w+__|run_cli|entry_?point)$/;
-/** Web framework routes (`@app.route("/x")`, `@router.get(...)`, `@bp.post(...)`): one call per request. */
-const ROUTE_DECORATOR = /^[\w.]*\.(route|get|post|put|patch|delete|websocket|api_route)\s*\(/;
-
-/** A function registered as a web route: it runs once per request, like a `do_GET`. */
-export function isRouteFunction(fn: FunctionInfo): boolean {
-  return fn.decorators.some((d) => ROUTE_DECORATOR.test(d));
-}
-
 function isHandlerClassDotted(project: ProjectModel, file: FileModel, bases: string[], depth = 0): boolean {
   if (depth > 5) return false;
   return bases.some((base) => {

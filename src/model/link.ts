@@ -12,6 +12,13 @@ const HANDLER_BASES = [
   'SocketServer.BaseRequestHandler', 'SocketServer.StreamRequestHandler',
 ];
 const HANDLER_METHOD = /^(do_[A-Z]+|handle|handle_one_request)$/;
+/** Web framework routes (`@app.route("/x")`, `@router.get(...)`, bottle's bare `@route("/x")`): one call per request. */
+const ROUTE_DECORATOR = /^[\w.]*\.(route|get|post|put|patch|delete|websocket|api_route)\s*\(|^(route|get|post|put|patch|delete)\s*\(\s*["']\//;
+
+/** A function registered as a web route: it runs once per request, like a `do_GET`. */
+export function isRouteFunction(fn: FunctionInfo): boolean {
+  return fn.decorators.some((d) => ROUTE_DECORATOR.test(d));
+}
 
 /** Calls that make a loop wait between iterations, with the argument that holds the interval. */
 export function sleepInterval(call: CallSite): { text: string; seconds?: number; source: PollInfo['intervalSource'] } | undefined {
@@ -480,7 +487,7 @@ function entryContexts(files: FileModel[], functionsById: ProjectModel['function
   for (const { file, fn } of functionsById.values()) {
     const number = entries.length; // `functionsById` is numbered first, in its own order
     const cls = fn.className ? file.classes.get(fn.className) : undefined;
-    if (cls && HANDLER_METHOD.test(fn.name) && isHandlerClass(cls.bases, (b) => classBases.get(b) ?? [])) {
+    if ((cls && HANDLER_METHOD.test(fn.name) && isHandlerClass(cls.bases, (b) => classBases.get(b) ?? [])) || isRouteFunction(fn)) {
       entries.push({ context: 'handler', via: [fn.qualname] });
     } else if (!called[number]) {
       // Nobody in the analysed code calls it: a library entry point or a callback. Cold if it is

@@ -3,7 +3,8 @@
 // functions run on the request path of each handler (do_GET… and their direct callees).
 import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
 import { classInfo, reachable, resolveClass } from '../../model/calls.js';
-import { contexts, isRouteFunction } from '../../model/frequency.js';
+import { contexts } from '../../model/frequency.js';
+import { isRouteFunction } from '../../model/link.js';
 import { keyword, positional } from '../support.js';
 import { qualifyText } from './http.js';
 
