@@ -2,7 +2,7 @@
 // parts that vary (`unit`, `path`), and whether a shell is in between. Recognises argv lists, strings
 // (`"cat " + path`, f-strings, `"rm %s" % p`, `.format`), `shlex.split(...)`, `sys.executable`, and a
 // command held in a local variable assigned just before the call.
-import { splitTopLevel } from '../../util/split.js';
+import { scanOutsideStrings, splitTopLevel } from '../../util/split.js';
 import type { CallSite, Expr, FileModel } from '../../model/types.js';
 import { lookupTable } from '../../util/lookup.js';
 import { argvOf, keyword, positional, SUBPROCESS_CALLS } from '../support.js';
@@ -73,26 +73,12 @@ function listItemsFromText(text: string): ListItem[] | undefined {
   const open = t[0];
   if (open !== '[' && open !== '(') return undefined;
   // Only the leading literal: `["systemctl", "--user", "show"] + units`.
-  let depth = 0;
-  let quote: string | undefined;
   let end = -1;
-  for (let i = 0; i < t.length; i++) {
-    const ch = t[i]!;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) {
-      depth--;
-      if (depth === 0) {
-        end = i;
-        break;
-      }
-    }
-  }
+  scanOutsideStrings(t, (ch, i, depth) => {
+    if (!')]}'.includes(ch) || depth !== 0) return false;
+    end = i;
+    return true;
+  });
   if (end < 0) return undefined;
   const items = splitTopLevel(t.slice(1, end)).map((item) => ({ literal: plainString(item), text: item }));
   const rest = t.slice(end + 1).trim();
