@@ -3,7 +3,7 @@
 // repair path, on demand (a CLI subcommand), or once at start-up — and the chain of calls that leads
 // there (`do_POST → record_post → save_json`). Data in (the linked project and a line), data out.
 import type { CallSite, Context, FileModel, LoopInfo, ProjectModel } from './types.js';
-import { loopById } from './file-index.js';
+import { loopById, sourceText } from './file-index.js';
 import { isMessageLoop, isRetryLoop, loopLines, where, withContext } from './frequency.js';
 import { lastSegment } from '../util/dotted.js';
 
@@ -61,7 +61,7 @@ export function runFrequencyAt(project: ProjectModel, file: FileModel, at: CodeA
 
 /** `runFrequency` of the code on `line`: the first call that starts there, else the line in its function and loops. */
 export function runFrequencyOfLine(project: ProjectModel, file: FileModel, line: number): RunFrequency {
-  const call = file.calls.find((c) => c.span.line === line);
+  const call = firstCallOnLine(file, line);
   if (call) return runFrequency(project, file, call);
   let functionId: string | undefined;
   let size = Infinity;
@@ -74,6 +74,19 @@ export function runFrequencyOfLine(project: ProjectModel, file: FileModel, line:
   const loops = file.loops.filter((l) => l.functionId === functionId && l.span.line <= line && line <= l.span.endLine && l.kind !== 'comprehension');
   const loopIds = loops.sort((a, b) => b.span.line - a.span.line).map((l) => l.id);
   return runFrequencyAt(project, file, { functionId, loopIds, line });
+}
+
+const callsByLine = new WeakMap<FileModel, Map<number, CallSite>>();
+
+/** The first call that starts on `line` (an index per file: the engine asks once per finding). */
+function firstCallOnLine(file: FileModel, line: number): CallSite | undefined {
+  let byLine = callsByLine.get(file);
+  if (!byLine) {
+    byLine = new Map();
+    for (const call of file.calls) if (!byLine.has(call.span.line)) byLine.set(call.span.line, call);
+    callsByLine.set(file, byLine);
+  }
+  return byLine.get(line);
 }
 
 function baseCadence(context: Context): Cadence {
@@ -186,7 +199,7 @@ function onDemand(project: ProjectModel, steps: Step[], base: Cadence): Rarer | 
 /** `parser.set_defaults(func=cmd)` or a `{"status": cmd_status}` dispatch table names the function. */
 function subcommandTarget(file: FileModel, name: string): boolean {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`set_defaults\\(\\s*(func|handler|command)\\s*=\\s*${escaped}\\b|["'][\\w-]+["']\\s*:\\s*${escaped}\\s*[,}]`).test(file.source.join('\n'));
+  return new RegExp(`set_defaults\\(\\s*(func|handler|command)\\s*=\\s*${escaped}\\b|["'][\\w-]+["']\\s*:\\s*${escaped}\\s*[,}]`).test(sourceText(file));
 }
 
 /** A loop that runs only while a condition holds (a lock file exists, a peer is down, a deadline not reached). */
