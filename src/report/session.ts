@@ -25,10 +25,13 @@ export interface SessionOptions extends AnalyzeOptions {
   /** Sentences from project memory; a function is called after `transform` has run. */
   memoryNotes?: string[] | (() => string[]);
   unflagged?: ReportData['unflagged'];
+  /** The user's question (`--ask`): the findings it names lead the report. */
+  ask?: string;
 }
 
 export interface Session {
   result: AnalysisResult;
+  /** Priced, with the severity their price and context give (what exit codes and memory use). */
   findings: Finding[];
   data: ReportData;
   machine: MachineCapacity;
@@ -59,12 +62,13 @@ export async function reportSession(input: { paths: string[] } | { sources: Sour
     agents, lang: options.lang, measured: calibration.costs, measuredAt: calibration.measuredAt, capacityLines,
     architectureAllowed: !verdict.holds,
     memoryNotes: typeof options.memoryNotes === 'function' ? options.memoryNotes() : options.memoryNotes, unflagged: options.unflagged,
+    ask: options.ask,
   });
   const extras: ReportExtras = {
     capacity: verdicts.length > 1 ? verdicts.map((v) => verdictToJson(v, machine)) : verdictToJson(verdict, machine),
   };
   return {
-    result, findings, data, machine, verdicts, warnings,
+    result, findings: data.findings, data, machine, verdicts, warnings,
     ruleIds: selectRules(options.rules ?? RULES, options).map((rule) => rule.meta.id),
     render(format: string) {
       const renderer = formatNamed(format);
