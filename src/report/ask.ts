@@ -22,7 +22,8 @@ function namesOf(f: Finding): Set<string> {
 
 /** A word names a name when it is that name, or its plural ("inboxes", "agents"). */
 function names(word: string, known: Set<string>): boolean {
-  return known.has(word) || known.has(word.replace(/e?s$/, ''));
+  const singular = word.replace(/e?s$/, '');
+  return known.has(word) || (singular.length >= MIN_LENGTH && known.has(singular));
 }
 
 /** Words every question about this kind of system uses: they name the whole, not a part of the code. */

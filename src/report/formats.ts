@@ -1,5 +1,6 @@
 // Output formats by name. Each renderer turns the same ReportData into text; none analyses.
 import type { ReportData } from './data.js';
+import { renderConcise } from './concise.js';
 import { renderGithub } from './github.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
@@ -14,6 +15,7 @@ export type Renderer = (data: ReportData, extras: ReportExtras) => string;
 
 export const FORMATS: Record<string, Renderer> = {
   md: (data) => renderMarkdown(data),
+  concise: (data) => renderConcise(data),
   json: (data, extras) => renderJson(data, extras),
   sarif: (data) => renderSarif(data),
   github: (data) => renderGithub(data),

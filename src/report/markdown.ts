@@ -53,9 +53,32 @@ function pluralize(n: number, lang: Lang, es: [string, string], en: [string, str
 
 // ---------- section 1
 
+/** The asked points section 1 names one by one (all of them lead sections 2–5). */
+const ASKED_SHOWN = 4;
+
+/** `--ask`: the question, the names it used, and the points that explain it (they lead sections 2–5). */
+function answerLine(data: ReportData): string[] {
+  const { lang, question } = data;
+  if (!question) return [];
+  const asked = data.points.filter((p) => p.asked);
+  if (!asked.length) {
+    return [s(lang,
+      `- Pregunta: «${question.text}»: no nombra ningún fichero, función ni variable del código; el informe sigue el orden por coste.`,
+      `- Question: “${question.text}”: it names no file, function or variable of the code; the report keeps the order by cost.`)];
+  }
+  const explain = asked.filter((p) => p.severity !== 'minor');
+  const cheap = asked.filter((p) => p.severity === 'minor');
+  const list = (points: Point[]) => points.slice(0, ASKED_SHOWN).map((p) => `${where(p.lead)} (${p.lead.title[lang]})`).join(', ') +
+    (points.length > ASKED_SHOWN ? s(lang, ` y ${points.length - ASKED_SHOWN} más`, ` and ${points.length - ASKED_SHOWN} more`) : '');
+  const names = question.terms.map((t) => `\`${t}\``).join(', ');
+  return [s(lang,
+    `- Pregunta: «${question.text}» (nombra ${names}): ${explain.length ? `lo explica${explain.length > 1 ? 'n' : ''} ${list(explain)}` : 'ningún punto caro lo explica'}${cheap.length ? `; relacionado${cheap.length > 1 ? 's' : ''} pero de bajo coste: ${list(cheap)}` : ''}. Van primero en las secciones 2–5.`,
+    `- Question: “${question.text}” (names ${names}): ${explain.length ? `explained by ${list(explain)}` : 'no costly point explains it'}${cheap.length ? `; related but cheap: ${list(cheap)}` : ''}. They lead sections 2–5.`)];
+}
+
 function diagnosis(data: ReportData): string[] {
   const { lang, summary, facts, totals, agents } = data;
-  const lines: string[] = [];
+  const lines: string[] = [...answerLine(data)];
   lines.push(s(lang,
     `- Analizados ${pluralize(summary.files, lang, ['fichero', 'ficheros'], ['file', 'files'])} Python, ${formatNumber(summary.lines, lang)} líneas${summary.parse_errors ? `; ${summary.parse_errors} con errores de sintaxis (analizados donde el árbol es válido)` : ''}.`,
     `- Analysed ${pluralize(summary.files, lang, ['fichero', 'ficheros'], ['Python file', 'Python files'])}, ${formatNumber(summary.lines, lang)} lines${summary.parse_errors ? `; ${summary.parse_errors} with syntax errors (analysed where the tree is sound)` : ''}.`));

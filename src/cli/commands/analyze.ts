@@ -87,7 +87,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
       return memory.transform(joined.findings, analysis);
     },
     memoryNotes: () => memory.notes(lang), unflagged,
-    agentCounts, lang, capacityFile: options.capacity,
+    agentCounts, lang, ask: options.ask, capacityFile: options.capacity,
     select: list(options.select), ignore: list(options.ignore), exclude: list(options.exclude), perFileIgnores,
     keepFindings: ci.keepFindings, onProgress: progress.update, onStage: times.record,
     jobs: parseJobs(options.jobs), cache: options.cache === false ? false : options.cacheDir ?? process.env.CLAWPERF_CACHE_DIR ?? true,
@@ -145,7 +145,7 @@ export function registerAnalyze(program: Command): void {
     .argument('[paths...]', 'files, folders or globs (default: the current folder)')
     .addOption(new Option('-f, --format <format>', `output format: ${Object.keys(FORMATS).join(', ')}`).default('md'))
     .addOption(new Option('-l, --lang <lang>', 'report language').choices(['es', 'en', 'auto']).default('auto'))
-    .option('--ask <text>', 'the user’s request; sets the language in auto mode')
+    .option('--ask <text>', 'the user’s question: the findings on the paths, functions and names it mentions lead the report (and it sets the language in auto mode)')
     .option('-n, --agents <n>', 'concurrent agents to price for (a list like 1,10,100 prints the capacity curve)', '100')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: critical, important, minor, none', 'critical')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
