@@ -6,8 +6,8 @@ import type { ResourceBudget } from './price.js';
 
 /** The thresholds, at N agents, on the finding's current cost. Documented in README "Severity". */
 export const SEVERITY_THRESHOLDS = {
-  /** Busy cores (CPU + I/O wait, high end of the range): 1 core is half of a 2-core machine. */
-  cores: { critical: 1, important: 0.1 },
+  /** Busy cores (CPU + I/O wait, high end of the range): half a core for one call site is a quarter of a 2-core machine. */
+  cores: { critical: 0.5, important: 0.05 },
   /** Memory held or moved: 1 GB is a tenth of a small server; 100 MB is noticed. */
   memoryMB: { critical: 1024, important: 100 },
   /** Sockets in TIME_WAIT: ~28 k is the default ephemeral port range. */

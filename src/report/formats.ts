@@ -15,11 +15,11 @@ export type Renderer = (data: ReportData, extras: ReportExtras) => string;
 
 export const FORMATS: Record<string, Renderer> = {
   md: (data) => renderMarkdown(data),
-  concise: (data) => renderConcise(data),
   json: (data, extras) => renderJson(data, extras),
   sarif: (data) => renderSarif(data),
   github: (data) => renderGithub(data),
   html: (data, extras) => renderHtml(data, extras),
+  concise: (data) => renderConcise(data),
 };
 
 /** The renderer of a format name (`md`, `json`, …); undefined for any other name. */
