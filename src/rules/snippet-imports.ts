@@ -11,7 +11,8 @@ const MODULES = new Set([
 /** Modules the snippet reaches as `mod.attr` that neither it nor the user's file binds. */
 function missingModules(example: string, bound: Set<string>): string[] {
   const code = example.split('\n').map((line) => line.replace(/#.*$/, '')).join('\n');
-  const used = [...code.matchAll(/(?<![\w.])([a-z_]+)\.[A-Za-z_]/g)].map((m) => m[1]!).filter((name) => MODULES.has(name));
+  const body = code.split('\n').filter((line) => !/^\s*(import|from)\s/.test(line)).join('\n');
+  const used = [...body.matchAll(/(?<![\w.])([a-z_]+)\.[A-Za-z_]/g)].map((m) => m[1]!).filter((name) => MODULES.has(name));
   const own = new Set([...code.matchAll(/^\s*(?:import\s+([\w.]+)|from\s+\S+\s+import\s+.*?\b(\w+)\s*$)/gm)].map((m) => (m[1] ?? m[2] ?? '').split('.')[0]!));
   return [...new Set(used)].filter((name) => !bound.has(name) && !own.has(name)).sort();
 }

@@ -123,3 +123,17 @@ test('--ask opens the report with what the question names, in Spanish and in Eng
   const firstEn = section(en, /^## 2\./).find((l) => BULLET.test(l))!;
   assert.match(firstEn, /status_api\.py:\d+` \[/);
 });
+
+test('every snippet clawperf prints (rule fixtures and the demo) compiles and uses no undefined name', () => {
+  const items = ['test/fixtures', DEMO].flatMap((path) =>
+    (JSON.parse(clawperf(['analyze', path, '--format', 'json', '--lang', 'en'])).findings as { rule: string; file: string; line: number; proposal: { example: string } }[])
+      .map((f) => ({ id: `${f.rule} ${f.file}:${f.line}`, code: f.proposal.example, source: f.file })));
+  // The report's own code blocks are the same examples, as printed.
+  const md = clawperf(['analyze', DEMO, '--lang', 'es']);
+  const demoFiles = [...new Set(items.map((i) => i.source).filter((s) => s.startsWith(DEMO)))];
+  const blocks = [...md.matchAll(/^```python\n([\s\S]*?)^```$/gm)].map((m, i) => ({ id: `report block ${i + 1}`, code: m[1]!, source: demoFiles }));
+  assert.ok(items.length > 500 && blocks.length > 0);
+  const run = spawnSync('python3', ['test/report/snippets.py'], { input: JSON.stringify([...items, ...blocks]), encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout.trim(), '', run.stdout);
+});

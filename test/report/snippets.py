@@ -1,5 +1,5 @@
 """Checks proposal snippets: each must compile and use no name that neither the snippet nor the user's file
-defines (nor Python's builtins). Reads [{"id", "code", "source"}] as JSON on stdin, prints one line per problem."""
+defines (nor Python's builtins). Reads [{"id", "code", "source": path or [paths]}] as JSON on stdin, prints one line per problem."""
 import ast
 import builtins
 import io
@@ -43,7 +43,9 @@ def check(item):
     except SyntaxError as error:
         return [f"{item['id']}: does not compile: {error.msg} (line {error.lineno})"]
     defined, used = defined_and_used(tree)
-    known = defined | set(dir(builtins)) | names_in_source(item["source"]) | {"__file__", "__name__"}
+    sources = item["source"] if isinstance(item["source"], list) else [item["source"]]
+    known = defined | set(dir(builtins)) | {"__file__", "__name__"}
+    known = known.union(*(names_in_source(path) for path in sources))
     return [f"{item['id']}: undefined name {name}" for name in sorted(used - known)]
 
 
