@@ -13,7 +13,21 @@ function spanishNumber(token: string): string {
   return token;
 }
 
-/** The Spanish form of every number in `text` outside code spans. */
+/** The nouns rules count, plural → singular, for "1 sondeo" where a template wrote "1 sondeos". */
+const SINGULAR: Record<string, string> = {
+  agentes: 'agente', conexiones: 'conexión', descriptores: 'descriptor', despertares: 'despertar', elementos: 'elemento',
+  entradas: 'entrada', escrituras: 'escritura', ficheros: 'fichero', hilos: 'hilo', lecturas: 'lectura', listados: 'listado',
+  llamadas: 'llamada', núcleos: 'núcleo', operaciones: 'operación', peticiones: 'petición', procesos: 'proceso',
+  sondeos: 'sondeo', subprocesos: 'subproceso', tareas: 'tarea', veces: 'vez',
+};
+
+const ONE = new RegExp(`(?<![\\d.,\u2013-])\\b1 (${Object.keys(SINGULAR).join('|')})\\b`, 'g');
+
+function prose(part: string): string {
+  return part.replace(NUMBER, spanishNumber).replace(ONE, (_, noun: string) => `1 ${SINGULAR[noun]}`);
+}
+
+/** The Spanish form of every number in `text` outside code spans, and its noun in the singular after a 1. */
 export function spanishNumbers(text: string): string {
-  return text.split(/(`[^`]*`)/).map((part) => (part.startsWith('`') ? part : part.replace(NUMBER, spanishNumber))).join('');
+  return text.split(/(`[^`]*`)/).map((part) => (part.startsWith('`') ? part : prose(part))).join('');
 }

@@ -10,6 +10,7 @@ import { severityFromPrice, severityOf } from '../../src/impact/severity.js';
 import { emptyBudget } from '../../src/impact/totals.js';
 import type { PricedFinding } from '../../src/report/data.js';
 import type { CostSpec } from '../../src/impact/types.js';
+import { spanishNumbers } from '../../src/util/spanish.js';
 
 const CLI = join(process.cwd(), 'dist/src/cli/main.js');
 const DEMO = 'examples/openclaw-demo';
@@ -136,4 +137,10 @@ test('every snippet clawperf prints (rule fixtures and the demo) compiles and us
   const run = spawnSync('python3', ['test/report/snippets.py'], { input: JSON.stringify([...items, ...blocks]), encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout.trim(), '', run.stdout);
+});
+
+test('Spanish prose: numbers in Spanish form and a singular noun after 1, code left alone', () => {
+  assert.equal(spanishNumbers('2,000 procesos/s cada 0.5 s; a 1 llamadas/s; 1 descriptores'), '2.000 procesos/s cada 0,5 s; a 1 llamada/s; 1 descriptor');
+  assert.equal(spanishNumbers('0,5–1 núcleos, 2.000 ya en español, 2\u00a0000 sondeos'), '0,5–1 núcleos, 2.000 ya en español, 2.000 sondeos');
+  assert.equal(spanishNumbers('`time.sleep(0.5)` y python3.11, 127.0.0.1'), '`time.sleep(0.5)` y python3.11, 127.0.0.1');
 });
