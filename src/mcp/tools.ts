@@ -118,7 +118,7 @@ export class ClawperfTools {
     const memoryWarnings = memory ? [...memory.warnings()] : [];
     if (memory) {
       try {
-        memoryWarnings.push(...await memory.record(session.result, session.findings, session.ruleIds));
+        memoryWarnings.push(...await memory.record(session.result, session.findings, session.ruleIds, session.numbers));
       } catch (error) {
         memoryWarnings.push(`memory not updated: ${error instanceof Error ? error.message : String(error)}`);
       }

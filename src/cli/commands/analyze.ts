@@ -129,7 +129,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   try {
     const selected = options.select || options.ignore ? session.ruleIds : undefined;
     // A baseline or --diff hides findings on purpose: memory must not take them for fixed.
-    if (!ci.partial) for (const warning of await memory.record(result, session.findings, selected)) if (!options.quiet) warn(warning);
+    if (!ci.partial) for (const warning of await memory.record(result, session.findings, selected, session.numbers)) if (!options.quiet) warn(warning);
   } catch (error) {
     // The report is already out; a memory that cannot be written is one clear line, not a lost run.
     if (!(error instanceof MemoryError)) throw error;
