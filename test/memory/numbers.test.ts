@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync } from 'node:fs';
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordMeasurement, updateMemory } from '../../src/memory/index.js';
-import { read, tempRoot } from './helpers.js';
+import { MEMORY, read, tempRoot } from './helpers.js';
 
 const day = (d: number) => new Date(Date.UTC(2025, 0, d, 12));
 const numbers = (text: string) => ({ unitCosts: 'the brief’s reference table: subprocesses 5–50 ms', capacity: { agents: 100, text } });
@@ -41,6 +41,21 @@ test('clawperf analyze records the unit costs and the verdict of the run in MEMO
     const index = read(join(root, 'demo'), 'MEMORY.md');
     assert.match(index, /^- Unit costs \(since \d{4}-\d\d-\d\d\): (the brief’s reference table|measured here|partly).*subprocesses/m);
     assert.match(index, /^- Capacity \d{4}-\d\d-\d\d: at 100 agents the design (holds|does not hold).*(first resource to saturate|most loaded)/m);
+  } finally {
+    cleanup();
+  }
+});
+
+test('clawperf trace records its hottest lines with the date where the project keeps a memory, and nowhere else', () => {
+  const cli = (args: string[], cwd: string) => spawnSync(process.execPath, [join(process.cwd(), 'dist/src/cli/main.js'), ...args], { cwd, encoding: 'utf8' });
+  const { root, cleanup } = tempRoot();
+  try {
+    writeFileSync(join(root, 'tick.py'), 'import os\nfor _ in range(20):\n    os.listdir(".")\n');
+    assert.equal(cli(['trace', '--', 'python3', 'tick.py'], root).status, 0);
+    assert.ok(!existsSync(join(root, MEMORY)), 'no memory folder is created by a trace');
+    assert.equal(cli(['analyze', '.', '-q', '--fail-on', 'none'], root).status, 0);
+    assert.equal(cli(['trace', '--', 'python3', 'tick.py'], root).status, 0);
+    assert.match(read(root, 'MEMORY.md'), /^- Trace \d{4}-\d\d-\d\d: python3 tick\.py, [\d.]+ s: tick\.py:3 listdir [\d.,]+\/s/m);
   } finally {
     cleanup();
   }
