@@ -1,6 +1,7 @@
 // What every reporter receives: findings already priced, facts already counted.
 import type { ProjectFacts } from '../impact/facts.js';
 import type { ResourceBudget } from '../impact/price.js';
+import type { Point } from '../impact/rank.js';
 import type { Totals } from '../impact/totals.js';
 import type { Impact } from '../impact/types.js';
 import type { AnalysisSummary } from '../pipeline.js';
@@ -10,6 +11,10 @@ export interface PricedFinding extends Finding {
   impact: Impact;
   /** The finding's cost at N agents, per resource. */
   budget: ResourceBudget;
+  /** The same after the proposed change. */
+  expectedBudget: ResourceBudget;
+  /** The point (call site) this finding belongs to: `file:line`. */
+  group: string;
 }
 
 export interface RuntimeHotspot {
@@ -25,6 +30,10 @@ export interface ReportData {
   summary: AnalysisSummary;
   facts: ProjectFacts;
   findings: PricedFinding[];
+  /** One point per call site, ranked by price (asked ones first). */
+  points: Point[];
+  /** `--ask`: the question and the words of it that matched the code (empty: none did). */
+  question?: { text: string; terms: string[] };
   totals: Totals;
   costSource: 'measured' | 'reference' | 'mixed';
   measuredAt?: string;
