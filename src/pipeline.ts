@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { discover, type DiscoverOptions } from './discover/discover.js';
+import { projectRoot } from './discover/root.js';
 import { findingsKey, readFindings, writeFindings } from './cache/findings.js';
 import { projectFacts, type ProjectFacts } from './impact/facts.js';
 import { linkProject } from './model/link.js';
@@ -126,11 +127,11 @@ function fileTasks(sources: Source[], root: string, cwd: string): FileTask[] {
   });
 }
 
-/** The cache folder for a run: `cache: true` → `<root>/.clawperf/cache`; a string → that folder. */
+/** The cache folder for a run: `cache: true` → `.clawperf/cache` at the project root above `root`; a string → that folder. */
 function cacheDirFor(cache: boolean | string | undefined, defaultOn: boolean, root: string, cwd: string): string | undefined {
   if (cache === false || (cache === undefined && !defaultOn)) return undefined;
   if (typeof cache === 'string') return resolve(cwd, cache);
-  return resolve(root, '.clawperf', 'cache');
+  return resolve(projectRoot(root), '.clawperf', 'cache');
 }
 
 export function summarize(files: AnalysedFile[], findings: Finding[]): AnalysisSummary {
@@ -165,7 +166,9 @@ export async function analyzePaths(paths: string[], options: AnalyzeOptions = {}
     else warnings.push(`${path}: ${read.reason}`);
   }
   options.onStage?.('discover', performance.now() - started);
-  return analyze(sources, root, cwd, warnings, found.missing, options, cacheDirFor(options.cache, true, root, cwd));
+  // A run with a missing input is an input error: it writes nothing, not even the cache.
+  const cacheDir = found.missing.length ? undefined : cacheDirFor(options.cache, true, root, cwd);
+  return analyze(sources, root, cwd, warnings, found.missing, options, cacheDir);
 }
 
 async function analyze(
