@@ -56,7 +56,7 @@ export function ciFilter(options: CiOptions): CiFilter {
       if (changed && options.changedSince) {
         const before = kept.length;
         kept = kept.filter((f) => touchesChange(f, changed, cwd));
-        if (before > kept.length) notes.push(`diff: ${before - kept.length} finding${before - kept.length === 1 ? '' : 's'} on lines not changed since ${options.changedSince} hidden`);
+        if (before > kept.length) notes.push(`changed-since: ${before - kept.length} finding${before - kept.length === 1 ? '' : 's'} on lines not changed since ${options.changedSince} hidden`);
       }
       return kept;
     },
