@@ -107,3 +107,21 @@ test('with 0 files analysed: no report and no capacity verdict; exit 2 when the 
     cleanup();
   }
 });
+
+test('--in-project (the pre-commit entry): whole-project contexts, findings only in the named files', () => {
+  const { dir, cleanup } = tempProject({
+    'pyproject.toml': '[project]\nname = "svc"\n',
+    'a.py': 'import os, time\nfrom b import work\n\ndef main():\n    while True:\n        for name in os.listdir("inbox"):\n            work()\n        time.sleep(0.5)\n',
+    'b.py': 'import subprocess\n\ndef work():\n    subprocess.run(["git", "status"], timeout=5)\n',
+  });
+  try {
+    const alone = findingsOf(runCli(['analyze', 'b.py', '--format', 'json', ...NO_STATE], dir));
+    assert.ok(!alone.some((f) => f.rule === 'SP501'), 'b.py alone: no caller, no loop');
+    const staged = findingsOf(runCli(['analyze', '--in-project', 'b.py', '--format', 'json', ...NO_STATE], dir));
+    assert.ok(staged.some((f) => f.rule === 'SP501' && f.file === 'b.py'), JSON.stringify(staged));
+    assert.ok(staged.every((f) => f.file === 'b.py'), 'a.py has findings of its own, not reported');
+    assert.ok(findingsOf(runCli(['analyze', '.', '--format', 'json', ...NO_STATE], dir)).some((f) => f.file === 'a.py'));
+  } finally {
+    cleanup();
+  }
+});

@@ -1,4 +1,5 @@
 // `clawperf analyze [PATH...]`: the report, the JSON contract, and the exit codes of DESIGN.md.
+import { relative, resolve, sep } from 'node:path';
 import { Command, Option } from 'commander';
 import { ciFilter } from '../../ci/index.js';
 import { applyProjectConfig, explicitOptions } from '../../config/apply.js';
@@ -40,6 +41,8 @@ export interface AnalyzeCliOptions {
   exitZero?: boolean;
   /** Print the number of findings per rule instead of the report. */
   statistics?: boolean;
+  /** Analyse the whole project the paths belong to, report only the findings in those paths (pre-commit). */
+  inProject?: boolean;
   quiet?: boolean;
   capacity?: string;
   /** `--config FILE`; false with `--no-config` (then pyproject.toml is not read). */
@@ -120,6 +123,15 @@ function writeReport(output: string, file: string | undefined): void {
   }
 }
 
+/** `--in-project`: findings in the named files, or under the named folders (paths relative to the current folder). */
+function inNamedPaths(paths: string[], cwd: string): (finding: Finding) => boolean {
+  const named = paths.map((p) => resolve(cwd, p));
+  return (finding) => {
+    const file = resolve(cwd, finding.file);
+    return named.some((p) => file === p || file.startsWith(p + sep));
+  };
+}
+
 export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions): Promise<number> {
   // Every input is checked before anything is written (cache, memory, baseline).
   const missing = missingPaths(paths);
@@ -146,7 +158,11 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   const unflagged: RuntimeHotspot[] = [];
   const root = projectRoot(commonRoot(paths.length ? paths : ['.'], process.cwd()));
   const memory = memorySession(root, { dir: options.memoryDir, enabled: options.memory !== false });
-  const session = await reportSession({ paths }, {
+  // --in-project: cross-module contexts need every module; the report keeps to the files named (staged ones).
+  const reported = options.inProject && paths.length ? inNamedPaths(paths, process.cwd()) : undefined;
+  const analysed = reported ? [relative(process.cwd(), root) || '.'] : paths;
+  const keepFindings: typeof ci.keepFindings = reported ? (findings, files) => ci.keepFindings(findings.filter(reported), files) : ci.keepFindings;
+  const session = await reportSession({ paths: analysed }, {
     transform: (findings, analysis) => {
       if (!trace) return memory.transform(findings, analysis);
       // Runtime evidence first: memory treats a finding confirmed at runtime as verified.
@@ -158,7 +174,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
     extras: () => (memory.ignored().findings ? { ignored_by_memory: memory.ignored() } : {}),
     agentCounts, lang, capacityFile: options.capacity, machine,
     select, ignore, exclude: list(options.exclude), perFileIgnores,
-    keepFindings: ci.keepFindings, onProgress: progress.update, onStage: times.record,
+    keepFindings, onProgress: progress.update, onStage: times.record,
     jobs, cache: options.cache === false ? false : options.cacheDir ?? process.env.CLAWPERF_CACHE_DIR ?? true,
   }).finally(() => progress.stop());
   const { result } = session;
@@ -192,7 +208,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   try {
     const selected = select || ignore ? session.ruleIds : undefined;
     // A baseline or --changed-since hides findings on purpose: memory must not take them for fixed.
-    if (!ci.partial) for (const warning of await memory.record(result, session.findings, selected)) if (!options.quiet) warn(warning);
+    if (!ci.partial && !reported) for (const warning of await memory.record(result, session.findings, selected)) if (!options.quiet) warn(warning);
   } catch (error) {
     // The report is already out; a memory that cannot be written is one clear line, not a lost run.
     if (!(error instanceof MemoryError)) throw error;
@@ -232,6 +248,7 @@ export function registerAnalyze(program: Command): void {
     .option('--extend-ignore <rules>', 'add these to --ignore (or to ignore in the config)')
     .option('--exit-zero', 'exit 0 even when findings are at or above --fail-on (errors still exit 2)')
     .option('--statistics', 'print the number of findings per rule instead of the report')
+    .option('--in-project', 'analyse the whole project the paths belong to, report only findings in those paths (the pre-commit hook passes the staged files)')
     .option('--exclude <patterns>', 'extra paths to exclude, gitignore-style (comma-separated)')
     .option('--capacity <file>', 'evaluate the capacity verdict for another machine (JSON: cores, memoryMB, fdLimit, …)')
     .option('--trace <file>', 'join runtime evidence from `clawperf trace` (.clawperf/trace.json): confirmed findings use measured rates')
