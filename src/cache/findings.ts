@@ -50,7 +50,7 @@ export function codeFingerprint(): string {
 export function findingsKey(paths: string[], modelKeys: (string | undefined)[], selection: RuleSelection): string | undefined {
   if (modelKeys.length !== paths.length || modelKeys.some((key) => key === undefined)) return undefined;
   const hash = createHash('sha256').update(codeFingerprint());
-  hash.update(JSON.stringify({ agents: selection.agents, select: selection.select ?? null, ignore: selection.ignore ?? null }));
+  hash.update(JSON.stringify({ agents: selection.agents, select: selection.select ?? null, ignore: selection.ignore ?? null, testPaths: selection.testPaths ?? null, includeTests: selection.includeTests ?? false }));
   for (const ignore of selection.perFileIgnores ?? []) {
     hash.update(`\0ignore ${JSON.stringify(ignore.rules)}:`);
     paths.forEach((path, index) => {

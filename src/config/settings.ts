@@ -20,6 +20,9 @@ export interface ConfigOptions {
   select?: string;
   ignore?: string;
   exclude?: string;
+  /** Test code patterns (relative to the config's folder) and whether rules look at test code at all. */
+  testPaths?: string[];
+  includeTests?: boolean;
   memoryDir?: string;
 }
 
@@ -91,6 +94,8 @@ export function resolveConfig(config: LoadedConfig, cwd = process.cwd()): Resolv
     ...(s.ignore !== undefined ? { ignore: s.ignore.join(',') } : {}),
     ...(s.exclude !== undefined ? { exclude: s.exclude.map((p) => rebaseExclude(p, config.dir, cwd)).join(',') } : {}),
     ...(s['memory-dir'] !== undefined ? { memoryDir: resolve(config.dir, s['memory-dir']) } : {}),
+    ...(s['test-paths'] !== undefined ? { testPaths: s['test-paths'] } : {}),
+    ...(s['include-tests'] !== undefined ? { includeTests: s['include-tests'] } : {}),
   };
   const perFileIgnores = Object.entries(s['per-file-ignores'] ?? {}).map(([glob, rules]) => perFileIgnore(glob, rules, config.dir, cwd));
   return { options, perFileIgnores, warnings };

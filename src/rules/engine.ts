@@ -1,5 +1,6 @@
 // Runs every selected rule on every file model and returns findings in a stable order.
 import type { FileModel, ProjectModel } from '../model/types.js';
+import { testPathMatcher } from './test-files.js';
 import type { Finding, Rule } from './types.js';
 
 export interface RuleSelection {
@@ -8,6 +9,10 @@ export interface RuleSelection {
   ignore?: string[];
   /** Per-path ignores: glob-ish path prefix → rule ids/prefixes. */
   perFileIgnores?: { matches: (path: string) => boolean; rules: string[] }[];
+  /** Gitignore-style patterns of test code, replacing the default (rules/test-files.ts). */
+  testPaths?: string[];
+  /** Analyse test code like any other: no rule stays quiet there. */
+  includeTests?: boolean;
   agents: number;
 }
 
@@ -30,9 +35,11 @@ export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSe
   const findings: Finding[] = [];
   const errors: string[] = [];
   const active = selectRules(rules, selection);
+  const isTest = testPathMatcher(selection.testPaths);
   for (const file of project.files) {
+    const testFile = !selection.includeTests && isTest(file.path);
     const fileRules = active.filter((rule) => !selection.perFileIgnores?.some((p) => p.matches(file.path) && matchesAny(rule, p.rules)));
-    const ctx = { file, project, agents: selection.agents, call: (id: number) => file.calls[id]! };
+    const ctx = { file, project, agents: selection.agents, testFile, call: (id: number) => file.calls[id]! };
     for (const rule of fileRules) {
       let raw;
       try {

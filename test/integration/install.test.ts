@@ -19,7 +19,7 @@ function npm(args: string[], cwd: string) {
 /** A fresh checkout of the package's sources (no dist/), sharing the repository's node_modules. */
 function checkout(dir: string): string {
   const copy = join(dir, 'checkout');
-  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'src', 'python']) cpSync(join(REPO_ROOT, entry), join(copy, entry), { recursive: true });
+  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'scripts', 'src', 'python']) cpSync(join(REPO_ROOT, entry), join(copy, entry), { recursive: true });
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'));
   return copy;
 }

@@ -2,7 +2,7 @@
 // --statistics, --changed-since (see diff.test.ts), help with examples and exit codes; machine output in English
 // whatever the locale; memory preferences that hide findings say so; nothing analysed is not an all-clear.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { findingsOf, pollLoop, PY_HEADER, runCli, tempProject } from './helpers.js';
@@ -121,6 +121,22 @@ test('--in-project (the pre-commit entry): whole-project contexts, findings only
     assert.ok(staged.some((f) => f.rule === 'SP501' && f.file === 'b.py'), JSON.stringify(staged));
     assert.ok(staged.every((f) => f.file === 'b.py'), 'a.py has findings of its own, not reported');
     assert.ok(findingsOf(runCli(['analyze', '.', '--format', 'json', ...NO_STATE], dir)).some((f) => f.file === 'a.py'));
+  } finally {
+    cleanup();
+  }
+});
+
+test('test code: every rule stays quiet in tests/ and test_*.py; include-tests and test-paths change that', () => {
+  const code = `${PY_HEADER}import subprocess\n\n${pollLoop('watch')}\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n    with open("/tmp/state.json", "w") as f:\n        f.write(cmd)\n        os.fsync(f.fileno())\n`;
+  const { dir, cleanup } = tempProject({ 'tests/helpers.py': code, 'test_agent.py': code, 'qa/check.py': code });
+  try {
+    const files = (args: string[]) => [...new Set(findingsOf(runCli(['analyze', '.', '--format', 'json', ...NO_STATE, ...args], dir)).map((f) => f.file))].sort();
+    assert.deepEqual(files([]), ['qa/check.py'], 'polling, subprocess and disk rules alike are quiet in test code');
+    assert.deepEqual(files(['--include-tests']), ['qa/check.py', 'test_agent.py', 'tests/helpers.py']);
+    writeFileSync(join(dir, 'pyproject.toml'), '[tool.clawperf]\ntest-paths = ["qa/"]\n');
+    assert.deepEqual(files([]), ['test_agent.py', 'tests/helpers.py'], 'test-paths replaces the default');
+    writeFileSync(join(dir, 'pyproject.toml'), '[tool.clawperf]\ninclude-tests = true\n');
+    assert.deepEqual(files([]), ['qa/check.py', 'test_agent.py', 'tests/helpers.py']);
   } finally {
     cleanup();
   }

@@ -41,6 +41,9 @@ export interface AnalyzeCliOptions {
   exitZero?: boolean;
   /** Print the number of findings per rule instead of the report. */
   statistics?: boolean;
+  /** Test code patterns (from `[tool.clawperf] test-paths`) and `--include-tests`. */
+  testPaths?: string[];
+  includeTests?: boolean;
   /** Analyse the whole project the paths belong to, report only the findings in those paths (pre-commit). */
   inProject?: boolean;
   quiet?: boolean;
@@ -173,7 +176,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
     memoryNotes: () => memory.notes(lang), unflagged,
     extras: () => (memory.ignored().findings ? { ignored_by_memory: memory.ignored() } : {}),
     agentCounts, lang, capacityFile: options.capacity, machine,
-    select, ignore, exclude: list(options.exclude), perFileIgnores,
+    select, ignore, exclude: list(options.exclude), perFileIgnores, testPaths: options.testPaths, includeTests: options.includeTests === true,
     keepFindings, onProgress: progress.update, onStage: times.record,
     jobs, cache: options.cache === false ? false : options.cacheDir ?? process.env.CLAWPERF_CACHE_DIR ?? true,
   }).finally(() => progress.stop());
@@ -249,6 +252,7 @@ export function registerAnalyze(program: Command): void {
     .option('--exit-zero', 'exit 0 even when findings are at or above --fail-on (errors still exit 2)')
     .option('--statistics', 'print the number of findings per rule instead of the report')
     .option('--in-project', 'analyse the whole project the paths belong to, report only findings in those paths (the pre-commit hook passes the staged files)')
+    .option('--include-tests', 'look at test code too (tests/, test_*.py, … or [tool.clawperf] test-paths): by default the rules stay quiet there')
     .option('--exclude <patterns>', 'extra paths to exclude, gitignore-style (comma-separated)')
     .option('--capacity <file>', 'evaluate the capacity verdict for another machine (JSON: cores, memoryMB, fdLimit, …)')
     .option('--trace <file>', 'join runtime evidence from `clawperf trace` (.clawperf/trace.json): confirmed findings use measured rates')

@@ -61,11 +61,6 @@ export interface Where {
 
 const hottest = (a: Context, b: Context): Context => (CONTEXT_HEAT[b] > CONTEXT_HEAT[a] ? b : a);
 
-/** `test_x.py`, `x_test.py`, `conftest.py`: tests spawn and write files on purpose, once per test. */
-export function isTestFile(path: string): boolean {
-  const base = path.split('/').pop() ?? path;
-  return /^test_.*\.py$|_test\.py$|^conftest\.py$|^tests?\.py$/.test(base);
-}
 
 /** Number of items of a literal list/tuple/set iterable, or undefined when not literal. */
 export function literalItemCount(text: string | undefined): number | undefined {

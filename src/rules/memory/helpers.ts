@@ -116,11 +116,6 @@ export function loopPassRate(file: FileModel, loop: LoopInfo, call: CallSite): C
   return cycleRate({ ...call, loopIds: outer, context: outer.length === 0 && call.context === 'loop' ? contextAt(file, call.functionId, []) : call.context }, file);
 }
 
-/** A handler reached from a test helper or a server: quiet when the whole file is a test. */
-export function isTestFile(file: FileModel): boolean {
-  const base = file.path.split('/').pop() ?? file.path;
-  return /^test_.*\.py$|_test\.py$|^conftest\.py$/.test(base);
-}
 
 // ---------- loops
 

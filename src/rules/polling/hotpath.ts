@@ -383,10 +383,6 @@ export function fmtEs(value: number): string {
   return fmt(value).replace(/,/g, '\u00a0').replace(/\./g, ',');
 }
 
-/** Test code (`tests/`, `test/`, `test_*.py`, `*_test.py`, `conftest.py`): performance rules stay quiet there. */
-export function isTestFile(path: string): boolean {
-  return /(^|\/)tests\/|(^|\/)test\/(?!fixtures\/|corpus\/)|(^|\/)test_[^/]*\.py$|_test\.py$|(^|\/)conftest\.py$/.test(path);
-}
 
 /** Where a call's heat comes from: its own loop, or the root of its function's chain (handler, poll loop, loop). */
 export function heatRoot(project: ProjectModel, call: CallSite, file: FileModel): 'handler' | 'poll_loop' | 'loop' | undefined {
