@@ -2,7 +2,7 @@
 // --statistics, --changed-since (see diff.test.ts), help with examples and exit codes; machine output in English
 // whatever the locale; memory preferences that hide findings say so; nothing analysed is not an all-clear.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { findingsOf, pollLoop, PY_HEADER, runCli, tempProject } from './helpers.js';
@@ -137,6 +137,22 @@ test('test code: every rule stays quiet in tests/ and test_*.py; include-tests a
     assert.deepEqual(files([]), ['test_agent.py', 'tests/helpers.py'], 'test-paths replaces the default');
     writeFileSync(join(dir, 'pyproject.toml'), '[tool.clawperf]\ninclude-tests = true\n');
     assert.deepEqual(files([]), ['qa/check.py', 'test_agent.py', 'tests/helpers.py']);
+  } finally {
+    cleanup();
+  }
+});
+
+test('--show-settings prints each resolved setting with its source, and analyses nothing', () => {
+  const { dir, cleanup } = tempProject({ 'pyproject.toml': '[tool.clawperf]\nagents = 10\nignore = ["ME605"]\n', 'svc/a.py': 'x = 1\n' });
+  try {
+    const run = runCli(['analyze', 'svc', '--show-settings', '--fail-on', 'none'], dir);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^project root = .+\nconfig file = pyproject\.toml\n/);
+    assert.match(run.stdout, /^agents = "10" {2}# pyproject\.toml$/m);
+    assert.match(run.stdout, /^ignore = "ME605" {2}# pyproject\.toml$/m);
+    assert.match(run.stdout, /^fail-on = "none" {2}# command line$/m);
+    assert.match(run.stdout, /^format = "md" {2}# default$/m);
+    assert.deepEqual(readdirSync(dir).sort(), ['pyproject.toml', 'svc'], 'nothing written');
   } finally {
     cleanup();
   }

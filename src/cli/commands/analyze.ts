@@ -44,6 +44,8 @@ export interface AnalyzeCliOptions {
   /** Test code patterns (from `[tool.clawperf] test-paths`) and `--include-tests`. */
   testPaths?: string[];
   includeTests?: boolean;
+  /** Print the resolved settings and where each came from, and stop. */
+  showSettings?: boolean;
   /** Analyse the whole project the paths belong to, report only the findings in those paths (pre-commit). */
   inProject?: boolean;
   quiet?: boolean;
@@ -117,6 +119,24 @@ function ignoredLines(ignored: MemoryIgnored): string[] {
   return lines;
 }
 
+/** The options `--show-settings` lists, by attribute name → the name a user writes. */
+const SHOWN_SETTINGS: Record<string, string> = {
+  format: 'format', lang: 'lang', agents: 'agents', failOn: 'fail-on', select: 'select', ignore: 'ignore',
+  extendSelect: 'extend-select', extendIgnore: 'extend-ignore', exclude: 'exclude', testPaths: 'test-paths',
+  includeTests: 'include-tests', memory: 'memory', memoryDir: 'memory-dir', cache: 'cache', cacheDir: 'cache-dir', jobs: 'jobs',
+};
+
+/** `--show-settings`: every setting, its resolved value and where it came from (flag, config file, default). */
+function settingsReport(options: AnalyzeCliOptions, applied: { configFile?: string; fromConfig: string[] }, root: string): string {
+  const lines = [`project root = ${root}`, `config file = ${applied.configFile ?? '(none)'}`];
+  for (const [key, name] of Object.entries(SHOWN_SETTINGS)) {
+    const value = (options as unknown as Record<string, unknown>)[key];
+    const source = options.explicit?.has(key) ? 'command line' : applied.fromConfig.includes(key) ? applied.configFile! : 'default';
+    lines.push(`${name} = ${value === undefined ? '(unset)' : JSON.stringify(value)}  # ${source}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 function writeReport(output: string, file: string | undefined): void {
   try {
     if (file) writeFileAtomic(file, output);
@@ -146,7 +166,8 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   if (cliOptions.outputFormat !== undefined) {
     cliOptions = { ...cliOptions, format: cliOptions.outputFormat, explicit: new Set([...(cliOptions.explicit ?? []), 'format']) };
   }
-  const { options, perFileIgnores, configFile, warnings: configWarnings } = applyProjectConfig(paths, cliOptions);
+  const applied = applyProjectConfig(paths, cliOptions);
+  const { options, perFileIgnores, configFile, warnings: configWarnings } = applied;
   const agentCounts = parseAgents(options.agents);
   if (!FAIL_ON.includes(options.failOn as (typeof FAIL_ON)[number])) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${options.failOn}")`);
   if (!formatNamed(options.format)) throw new UsageError(`unknown --format "${options.format}" (choose ${Object.keys(FORMATS).join(', ')})`);
@@ -160,6 +181,10 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   const times = new StageTimes();
   const unflagged: RuntimeHotspot[] = [];
   const root = projectRoot(commonRoot(paths.length ? paths : ['.'], process.cwd()));
+  if (options.showSettings) {
+    writeReport(settingsReport(options, applied, root), options.output);
+    return 0;
+  }
   const memory = memorySession(root, { dir: options.memoryDir, enabled: options.memory !== false });
   // --in-project: cross-module contexts need every module; the report keeps to the files named (staged ones).
   const reported = options.inProject && paths.length ? inNamedPaths(paths, process.cwd()) : undefined;
@@ -227,6 +252,7 @@ Examples:
   clawperf analyze . --output-format json -o out.json   the JSON contract, for CI and other tools
   clawperf analyze . --format github --changed-since origin/main   annotations on the changed lines
   clawperf analyze . --select PO,DK --statistics        findings per rule, polling and disk only
+  clawperf analyze --show-settings                      the resolved settings and where each came from
 
 Exit codes:
   0  nothing at or above --fail-on (default critical), or --exit-zero
@@ -251,6 +277,7 @@ export function registerAnalyze(program: Command): void {
     .option('--extend-ignore <rules>', 'add these to --ignore (or to ignore in the config)')
     .option('--exit-zero', 'exit 0 even when findings are at or above --fail-on (errors still exit 2)')
     .option('--statistics', 'print the number of findings per rule instead of the report')
+    .option('--show-settings', 'print the resolved settings and where each came from (flag, config file, default), then stop')
     .option('--in-project', 'analyse the whole project the paths belong to, report only findings in those paths (the pre-commit hook passes the staged files)')
     .option('--include-tests', 'look at test code too (tests/, test_*.py, … or [tool.clawperf] test-paths): by default the rules stay quiet there')
     .option('--exclude <patterns>', 'extra paths to exclude, gitignore-style (comma-separated)')
