@@ -44,6 +44,8 @@ export interface AnalyzeCliOptions {
   /** Test code patterns (from `[tool.clawperf] test-paths`) and `--include-tests`. */
   testPaths?: string[];
   includeTests?: boolean;
+  /** List `# noqa` comments of clawperf's rules that suppressed nothing (exit 1 when there are some). */
+  reportUnusedNoqa?: boolean;
   /** Print the resolved settings and where each came from, and stop. */
   showSettings?: boolean;
   /** Analyse the whole project the paths belong to, report only the findings in those paths (pre-commit). */
@@ -232,6 +234,8 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
       note(`models: ${stats.parsed} parsed (${how}), ${stats.cached} from cache${cache}`);
     }
   }
+  const unusedNoqa = options.reportUnusedNoqa ? result.unusedNoqa : [];
+  for (const u of unusedNoqa) note(`${u.file}:${u.line || 1}: unused ${u.line === 0 ? '`# clawperf: noqa`' : 'noqa'}${u.codes ? `: ${u.codes.join(', ')}` : ' (it suppresses nothing)'}`);
   writeReport(options.statistics ? statistics(session.findings) : session.render(options.format), options.output);
   try {
     const selected = select || ignore ? session.ruleIds : undefined;
@@ -242,7 +246,8 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
     if (!(error instanceof MemoryError)) throw error;
     warn(`project memory not updated: ${error.message}`);
   }
-  return options.exitZero ? 0 : exitCodeFor(session.findings.map((f) => f.severity), options.failOn);
+  if (options.exitZero) return 0;
+  return unusedNoqa.length ? 1 : exitCodeFor(session.findings.map((f) => f.severity), options.failOn);
 }
 
 const HELP_AFTER = `
@@ -277,6 +282,7 @@ export function registerAnalyze(program: Command): void {
     .option('--extend-ignore <rules>', 'add these to --ignore (or to ignore in the config)')
     .option('--exit-zero', 'exit 0 even when findings are at or above --fail-on (errors still exit 2)')
     .option('--statistics', 'print the number of findings per rule instead of the report')
+    .option('--report-unused-noqa', 'list `# noqa: ID` and `# clawperf: noqa` comments that suppress nothing (exit 1 when there are some)')
     .option('--show-settings', 'print the resolved settings and where each came from (flag, config file, default), then stop')
     .option('--in-project', 'analyse the whole project the paths belong to, report only findings in those paths (the pre-commit hook passes the staged files)')
     .option('--include-tests', 'look at test code too (tests/, test_*.py, … or [tool.clawperf] test-paths): by default the rules stay quiet there')
