@@ -1,6 +1,6 @@
 // Runs every selected rule on every file model and returns findings in a stable order.
 import type { FileModel, ProjectModel } from '../model/types.js';
-import { testPathMatcher } from './test-files.js';
+import { withTestPaths } from './test-files.js';
 import type { Finding, Rule } from './types.js';
 
 export interface RuleSelection {
@@ -62,16 +62,18 @@ function unusedNoqa(file: FileModel, used: Map<number, Set<string>>, ran: Readon
 }
 
 export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSelection): { findings: Finding[]; errors: string[]; unusedNoqa: UnusedNoqa[] } {
+  return withTestPaths(selection, () => runSelected(project, rules, selection));
+}
+
+function runSelected(project: ProjectModel, rules: Rule[], selection: RuleSelection): { findings: Finding[]; errors: string[]; unusedNoqa: UnusedNoqa[] } {
   const findings: Finding[] = [];
   const errors: string[] = [];
   const unused: UnusedNoqa[] = [];
   const active = selectRules(rules, selection);
   const known = new Set(rules.map((rule) => rule.meta.id));
-  const isTest = testPathMatcher(selection.testPaths);
   for (const file of project.files) {
-    const testFile = !selection.includeTests && isTest(file.path);
     const fileRules = active.filter((rule) => !selection.perFileIgnores?.some((p) => p.matches(file.path) && matchesAny(rule, p.rules)));
-    const ctx = { file, project, agents: selection.agents, testFile, call: (id: number) => file.calls[id]! };
+    const ctx = { file, project, agents: selection.agents, call: (id: number) => file.calls[id]! };
     const used = new Map<number, Set<string>>();
     for (const rule of fileRules) {
       let raw;

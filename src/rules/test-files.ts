@@ -1,6 +1,6 @@
-// Test code: tests spawn, poll and write files on purpose, once per test, so the performance rules that would
-// flag that stay quiet there. One definition for every rule; `[tool.clawperf] test-paths` replaces it and
-// `include-tests = true` turns the exemption off.
+// Test code: tests spawn, poll and write files on purpose, once per test, so the rules that price hot-path work
+// stay quiet there. One definition for every rule (`isTestFile`); `[tool.clawperf] test-paths` replaces it and
+// `include-tests = true` turns the exemption off, for the run the engine wraps in `withTestPaths`.
 import ignore from 'ignore';
 
 /** `tests/`, `test/` (not this repository's `test/fixtures/` and `test/corpus/`), `test_*.py`, `*_test.py`, `conftest.py`. */
@@ -20,3 +20,21 @@ export function testPathMatcher(patterns?: readonly string[]): (path: string) =>
 }
 
 export const isDefaultTestPath = testPathMatcher();
+
+let current = isDefaultTestPath;
+
+/** Is this path test code, by the settings of the run in progress (the default outside one)? */
+export function isTestFile(path: string): boolean {
+  return current(path);
+}
+
+/** Runs `body` (the rules, synchronously) with this run's test-code settings; restores the previous ones after. */
+export function withTestPaths<T>(settings: { testPaths?: readonly string[]; includeTests?: boolean }, body: () => T): T {
+  const previous = current;
+  current = settings.includeTests ? () => false : testPathMatcher(settings.testPaths);
+  try {
+    return body();
+  } finally {
+    current = previous;
+  }
+}

@@ -78,8 +78,6 @@ export interface RuleContext {
   file: FileModel;
   project: ProjectModel;
   agents: number;
-  /** The file is test code (rules/test-files.ts, `test-paths`); false for every file with `include-tests`. */
-  testFile: boolean;
   /** The call sites of this file by id, for convenience. */
   call(id: number): CallSite;
 }

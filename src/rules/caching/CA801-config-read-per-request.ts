@@ -2,7 +2,7 @@
 // parsed again on every request, poll or task, although it changes rarely or never.
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, Expr, FileModel } from '../../model/types.js';
-import { fmt, fmtEs, functionLines, heatRoot, isAssumedHeat, isPseudoFsPath, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, functionLines, heatRoot, isAssumedHeat, isPseudoFsPath, isTestFile, withContext } from '../polling/hotpath.js';
 import { argument, isOpen, openMode, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { pathFacts } from './paths.js';
@@ -75,8 +75,8 @@ function cachedAlready(file: FileModel, call: CallSite): boolean {
 
 export const CA801: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const site of file.calls) {
       const path = readPath(site);

@@ -3,7 +3,7 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
 import { callText, destinationOf, httpKind, httpUnit, qualifyText, urlArg } from '../io_blocking/http.js';
-import { callSitesOf, fmt, fmtEs, isAssumedHeat, withContext } from '../polling/hotpath.js';
+import { callSitesOf, fmt, fmtEs, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
 import { report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { callsOfFunction, loopById } from '../file-index.js';
@@ -68,8 +68,8 @@ function repeatedPerCycle(project: ProjectModel, file: FileModel, call: CallSite
 
 export const CA802: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const site of file.calls) {
       const kind = httpKind(site, file);

@@ -6,7 +6,7 @@ import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
 import { httpKind, httpVerb, urlArg } from '../io_blocking/http.js';
 import { blockingInFunction, resolveCallee } from '../memory/helpers.js';
 import { callText } from '../io_blocking/http.js';
-import { fmt, fmtEs, isAssumedHeat, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
 import { report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { callsInLoop, loopById } from '../file-index.js';
@@ -145,8 +145,8 @@ function constName(work: Work): string {
 
 export const CA803: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const site of file.calls) {
       const work = workOf(file, site) ?? (site.loopIds.length > 0 ? fetchWork(project, file, site) : undefined);

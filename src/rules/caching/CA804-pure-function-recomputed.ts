@@ -4,7 +4,7 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel, FunctionInfo, ProjectModel } from '../../model/types.js';
 import { callText, httpKind } from '../io_blocking/http.js';
-import { callSitesOf, fmt, fmtEs, functionLines, isAssumedHeat, resolveCallee, withContext } from '../polling/hotpath.js';
+import { callSitesOf, fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, resolveCallee, withContext } from '../polling/hotpath.js';
 import { assignmentsOfFunction, assignmentsTo, loopById } from '../file-index.js';
 import { fileOp, isSubprocess, report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta } from '../types.js';
@@ -207,8 +207,8 @@ const WHY: Record<Reason, L10n> = {
 
 export const CA804: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const site of file.calls) {
       if (site.args.length === 0) continue;

@@ -2,7 +2,7 @@ import type { CallSite, FileModel } from '../../model/types.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { fileAccesses } from './files.js';
-import { cadence, placeText, rateOf, severityAt, where } from './hot-path.js';
+import { cadence, isTestFile, placeText, rateOf, severityAt, where } from './hot-path.js';
 
 export const meta: RuleMeta = {
   id: 'DK401',
@@ -39,8 +39,8 @@ function syncedHandle(file: FileModel, call: CallSite): { handle: string; mode?:
 
 export const DK401: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const call of file.calls) {
       if (call.callee !== 'os.fsync' && call.callee !== 'os.fdatasync') continue;

@@ -1,7 +1,7 @@
 import type { Operation } from '../../impact/types.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
-import { cadence, placeText, rateOf, severityAt, where } from './hot-path.js';
+import { cadence, isTestFile, placeText, rateOf, severityAt, where } from './hot-path.js';
 import { readModifyWrites } from './rmw.js';
 
 export const meta: RuleMeta = {
@@ -31,8 +31,8 @@ export const meta: RuleMeta = {
 
 export const DK402: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const rmw of readModifyWrites(project)) {
       if (rmw.readFile !== file) continue;

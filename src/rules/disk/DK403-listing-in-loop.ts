@@ -1,7 +1,7 @@
 import type { LoopInfo } from '../../model/types.js';
 import { nameHint, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
-import { cadence, isTrivialLoop, itemsPerLoop, loopVariables, mentions, placeText, rateOf, severityAt, where } from './hot-path.js';
+import { cadence, isTestFile, isTrivialLoop, itemsPerLoop, loopVariables, mentions, placeText, rateOf, severityAt, where } from './hot-path.js';
 import { isConstantPath } from './DK404-unchanged-file-reread.js';
 import { listingOf } from './listing.js';
 import { loopById } from '../file-index.js';
@@ -33,8 +33,8 @@ export const meta: RuleMeta = {
 
 export const DK403: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const call of file.calls) {
       const listing = listingOf(call);

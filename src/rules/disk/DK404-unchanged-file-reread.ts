@@ -2,7 +2,7 @@ import type { FileModel, ProjectModel } from '../../model/types.js';
 import { nameHint, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { fileAccesses, isVirtualFile, pathKey } from './files.js';
-import { cadence, exitsAfter, identifiers, loopVariables, mentions, placeText, rateOf, severityAt, where } from './hot-path.js';
+import { cadence, exitsAfter, identifiers, isTestFile, loopVariables, mentions, placeText, rateOf, severityAt, where } from './hot-path.js';
 import { assignmentsTo, loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
@@ -72,8 +72,8 @@ function writtenKeysOf(project: ProjectModel): Set<string> {
 
 export const DK404: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     const accesses = fileAccesses(file);
     const writtenKeys = writtenKeysOf(project);

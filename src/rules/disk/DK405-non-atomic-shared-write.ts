@@ -2,7 +2,7 @@ import type { ProjectModel } from '../../model/types.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { fileAccesses, renamesInto, type FileAccess } from './files.js';
-import { cadence, loopVariables, mentions, placeText, rateOf, severityAt, where } from './hot-path.js';
+import { cadence, isTestFile, loopVariables, mentions, placeText, rateOf, severityAt, where } from './hot-path.js';
 import { loopById } from '../file-index.js';
 
 export const meta: RuleMeta = {
@@ -78,8 +78,8 @@ function evidence(project: ProjectModel, access: FileAccess, poll: boolean, fixe
 
 export const DK405: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const access of fileAccesses(file)) {
       if (access.kind !== 'write') continue;

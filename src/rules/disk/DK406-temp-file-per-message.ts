@@ -1,7 +1,7 @@
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { renamesInto } from './files.js';
-import { cadence, exitsAfter, placeText, rateOf, severityAt, where } from './hot-path.js';
+import { cadence, exitsAfter, isTestFile, placeText, rateOf, severityAt, where } from './hot-path.js';
 import { callsOfFunction, withItemOf } from '../file-index.js';
 
 export const meta: RuleMeta = {
@@ -34,8 +34,8 @@ const TEMP_CALLS = new Set(['tempfile.mkstemp', 'tempfile.NamedTemporaryFile', '
 
 export const DK406: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const call of file.calls) {
       if (!TEMP_CALLS.has(call.callee)) continue;

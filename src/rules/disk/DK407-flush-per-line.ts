@@ -1,7 +1,7 @@
 import type { CallSite, FileModel } from '../../model/types.js';
 import { fileOp, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
-import { cadence, placeText, rateOf, severityAt, where } from './hot-path.js';
+import { cadence, isTestFile, placeText, rateOf, severityAt, where } from './hot-path.js';
 import { callsOfFunction } from '../file-index.js';
 
 export const meta: RuleMeta = {
@@ -37,8 +37,8 @@ function beforeFsync(file: FileModel, call: CallSite): boolean {
 
 export const DK407: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const call of file.calls) {
       if (fileOp(call) !== 'flush') continue;

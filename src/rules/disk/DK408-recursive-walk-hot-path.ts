@@ -1,7 +1,7 @@
 import { nameHint, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import type { CallSite, FileModel, LoopInfo } from '../../model/types.js';
-import { cadence, inElseClause, isTrivialLoop, loopVariables, mentions, placeText, rateOf, severityAt, where, type Where } from './hot-path.js';
+import { cadence, inElseClause, isTestFile, isTrivialLoop, loopVariables, mentions, placeText, rateOf, severityAt, where, type Where } from './hot-path.js';
 import { listingOf } from './listing.js';
 import { loopById } from '../file-index.js';
 
@@ -79,8 +79,8 @@ function inPerpetualLoop(file: FileModel, call: CallSite, at: Where, loop: LoopI
 
 export const DK408: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const call of file.calls) {
       const listing = listingOf(call);

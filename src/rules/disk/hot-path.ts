@@ -61,6 +61,8 @@ export interface Where {
 
 const hottest = (a: Context, b: Context): Context => (CONTEXT_HEAT[b] > CONTEXT_HEAT[a] ? b : a);
 
+/** Test code (rules/test-files.ts): tests spawn and write files on purpose, once per test. */
+export { isTestFile } from '../test-files.js';
 
 /** Number of items of a literal list/tuple/set iterable, or undefined when not literal. */
 export function literalItemCount(text: string | undefined): number | undefined {

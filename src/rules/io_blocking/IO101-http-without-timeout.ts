@@ -1,6 +1,6 @@
 // IO101: an HTTP request (requests, a Session, urllib) with no timeout can block its caller forever.
 import { cycleRate } from '../../impact/rate.js';
-import { fmt, fmtEs, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, isTestFile, withContext } from '../polling/hotpath.js';
 import { report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { callText, destinationOf, httpKind, httpUnit, httpVerb, projectSetsDefaultTimeout, sessionsHaveDefaultTimeout, timeoutOf, urlArg, withKeyword } from './http.js';
@@ -40,8 +40,8 @@ const WHERE: Record<string, { es: string; en: string }> = {
 
 export const IO101: Rule = {
   meta,
-  check({ file, project, testFile }) {
-    if (testFile) return [];
+  check({ file, project }) {
+    if (isTestFile(file.path)) return [];
     if (projectSetsDefaultTimeout(project)) return [];
     const sessionsHaveDefault = sessionsHaveDefaultTimeout(project);
     const findings: RuleFinding[] = [];

@@ -3,7 +3,7 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { UnitId } from '../../impact/types.js';
 import type { CallSite, FileModel } from '../../model/types.js';
-import { fmt, fmtEs, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, isTestFile, withContext } from '../polling/hotpath.js';
 import { fileOp, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { destinationOf, httpKind, httpUnit, timeoutOf, urlArg } from './http.js';
@@ -85,8 +85,8 @@ function staticAssetRead(file: FileModel, call: CallSite, fn: { span: { line: nu
 
 export const IO102: Rule = {
   meta,
-  check({ file, project, testFile }) {
-    if (testFile) return [];
+  check({ file, project }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const site of file.calls) {
       const io = blockingIo(site, file);

@@ -2,7 +2,7 @@
 // errors) or by the garbage collector, and written data stays in the buffer until then.
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel } from '../../model/types.js';
-import { fmt, fmtEs, functionLines, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, functionLines, isTestFile, withContext } from '../polling/hotpath.js';
 import { fileOp, isOpen, isSubprocess, milder, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { callText } from './http.js';
@@ -101,8 +101,8 @@ function usageOf(file: FileModel, call: CallSite): Usage | undefined {
 
 export const IO103: Rule = {
   meta,
-  check({ file, project, testFile }) {
-    if (testFile) return [];
+  check({ file, project }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const site of file.calls) {
       if (!isOpen(site) || site.inWithItem) continue;

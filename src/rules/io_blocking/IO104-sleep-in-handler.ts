@@ -2,7 +2,7 @@
 // client) waits for nothing.
 import { cycleRate } from '../../impact/rate.js';
 import { sleepInterval } from '../../model/link.js';
-import { fmt, fmtEs, functionOf, isRouteFunction, loopKind, reachable, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, functionOf, isRouteFunction, isTestFile, loopKind, reachable, withContext } from '../polling/hotpath.js';
 import { report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { handlerPath, requestPathKind } from './servers.js';
@@ -35,8 +35,8 @@ export const meta: RuleMeta = {
 
 export const IO104: Rule = {
   meta,
-  check({ file, project, testFile }) {
-    if (testFile) return [];
+  check({ file, project }) {
+    if (isTestFile(file.path)) return [];
     const onRequestPath = handlerPath(project);
     const findings: RuleFinding[] = [];
     for (const site of file.calls) {

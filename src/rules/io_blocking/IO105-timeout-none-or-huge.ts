@@ -1,7 +1,7 @@
 // IO105: a timeout that does not protect: `timeout=None` written out, or one so large (minutes) that a
 // hung peer still stalls the caller for minutes.
 import { cycleRate } from '../../impact/rate.js';
-import { fmt, fmtEs, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, isTestFile, withContext } from '../polling/hotpath.js';
 import { keyword, milder, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { destinationOf, httpKind, httpUnit, isLongRunningEndpoint, timeoutOf, urlArg, withKeyword } from './http.js';
@@ -38,8 +38,8 @@ const SOCKET_CALLS = /^socket\.create_connection$/;
 
 export const IO105: Rule = {
   meta,
-  check({ file, project, testFile }) {
-    if (testFile) return [];
+  check({ file, project }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const site of file.calls) {
       const kind = httpKind(site, file);

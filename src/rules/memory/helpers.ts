@@ -6,6 +6,7 @@ import type { CallSite, Context, Expr, FileModel, FunctionInfo, LoopInfo, Projec
 import { callsOfFunction } from '../file-index.js';
 import { memoPerCall, memoPerProject, perFileMap, type CallAnswer } from '../memo.js';
 import { fileOp, isHttpCall, isOpen, isSubprocess, loopById, openMode, positional, keyword } from '../support.js';
+import { isTestFile as isTestPath } from '../test-files.js';
 
 export const HEAT: Record<Context, number> = { startup: 0, per_task: 1, loop: 2, poll_loop: 3, handler: 4 };
 
@@ -116,6 +117,10 @@ export function loopPassRate(file: FileModel, loop: LoopInfo, call: CallSite): C
   return cycleRate({ ...call, loopIds: outer, context: outer.length === 0 && call.context === 'loop' ? contextAt(file, call.functionId, []) : call.context }, file);
 }
 
+/** A handler reached from a test helper or a server: quiet when the whole file is a test. */
+export function isTestFile(file: FileModel): boolean {
+  return isTestPath(file.path);
+}
 
 // ---------- loops
 

@@ -1,7 +1,7 @@
 // PO301: a loop that sleeps and looks at the filesystem again on every pass. Computes what the seed asks:
 // the interval (literal, constant or environment default), operations per poll, polls/s × N agents, CPU share.
 import { cycleRate } from '../../impact/rate.js';
-import { fmt, fmtEs, isPseudoFsPath, loopContext, pacingOf, pollLoops } from './hotpath.js';
+import { fmt, fmtEs, isPseudoFsPath, isTestFile, loopContext, pacingOf, pollLoops } from './hotpath.js';
 import { coreShare, cpuWords, intervalText, operationsOf, opsWords, pollOperations, rateWords } from './pollcost.js';
 import { nameHint, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
@@ -43,8 +43,8 @@ const FS_CHECKS = new Set(['listdir', 'walk', 'stat', 'read']);
 
 export const PO301: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const loop of pollLoops(file)) {
       const poll = loop.poll!;

@@ -1,7 +1,7 @@
 // PO302: a loop that waits for something without ever sleeping or blocking: it re-checks a file, a flag,
 // a process or the clock as fast as the CPU allows, burning a whole core while it waits.
 import type { CallSite, FileModel, LoopInfo } from '../../model/types.js';
-import { fmt, fmtEs, loopContext, loopLines } from './hotpath.js';
+import { fmt, fmtEs, isTestFile, loopContext, loopLines } from './hotpath.js';
 import { report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 
@@ -99,8 +99,8 @@ function rescans(file: FileModel, loop: LoopInfo, calls: CallSite[]): CallSite |
 
 export const PO302: Rule = {
   meta,
-  check({ file, project, testFile }) {
-    if (testFile) return [];
+  check({ file, project }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const loop of file.loops) {
       if (loop.kind !== 'while' || loop.poll) continue;

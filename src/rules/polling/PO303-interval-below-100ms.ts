@@ -1,6 +1,6 @@
 // PO303: a poll loop that wakes up more than ten times a second.
 import type { Operation } from '../../impact/types.js';
-import { fmt, fmtEs, loopContext, pacingOf, pollLoops } from './hotpath.js';
+import { fmt, fmtEs, isTestFile, loopContext, pacingOf, pollLoops } from './hotpath.js';
 import { coreShare, cpuWords, intervalText, operationsOf, pollOperations, pollRate, rateWords } from './pollcost.js';
 import { report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
@@ -35,8 +35,8 @@ export const FAST_INTERVAL_SECONDS = 0.1;
 
 export const PO303: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const loop of pollLoops(file)) {
       const poll = loop.poll!;

@@ -1,7 +1,7 @@
 // PO304: a loop that asks an HTTP endpoint "anything new?" on a timer.
 import type { CallSite, FileModel } from '../../model/types.js';
 import { httpKind, httpVerb, urlArg } from '../io_blocking/http.js';
-import { fmt, fmtEs, loopContext, pacingOf, pollLoops } from './hotpath.js';
+import { fmt, fmtEs, isTestFile, loopContext, pacingOf, pollLoops } from './hotpath.js';
 import { coreShare, cpuWords, intervalText, pollOperations, pollRate, type PricedWork } from './pollcost.js';
 import { milder, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
@@ -65,8 +65,8 @@ function describe(call: CallSite, file: FileModel): string {
 
 export const PO304: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const loop of pollLoops(file)) {
       const poll = loop.poll!;

@@ -1,6 +1,6 @@
 // PO305: a loop that looks for work at the same pace whether or not it finds any.
 import type { Operation } from '../../impact/types.js';
-import { fmt, fmtEs, isPseudoFsPath, loopContext, pacingOf, pollLoops, sleepOf } from './hotpath.js';
+import { fmt, fmtEs, isPseudoFsPath, isTestFile, loopContext, pacingOf, pollLoops, sleepOf } from './hotpath.js';
 import { httpVerb, httpKind } from '../io_blocking/http.js';
 import { coreShare, cpuWords, intervalText, operationsOf, pollOperations, pollRate, type PricedWork } from './pollcost.js';
 import { waitTarget } from './waits.js';
@@ -46,8 +46,8 @@ function looksForWork(work: PricedWork): boolean {
 
 export const PO305: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const loop of pollLoops(file)) {
       const poll = loop.poll!;

@@ -1,7 +1,7 @@
 // PO306: sleeping in a loop to wait for something that can be waited on directly: a child process
 // (`Popen.wait`), an Event, a thread (`join`), a future, a queue (`Queue.get`), a file (a FIFO/inotify).
 import type { L10n } from '../types.js';
-import { fmt, fmtEs, loopContext, loopKind, pacingOf, sleepOf } from './hotpath.js';
+import { fmt, fmtEs, isTestFile, loopContext, loopKind, pacingOf, sleepOf } from './hotpath.js';
 import { pollRate } from './pollcost.js';
 import { waitTarget, type WaitTarget } from './waits.js';
 import { report } from '../support.js';
@@ -84,8 +84,8 @@ function advice(target: WaitTarget, timeout: string, interval = '1'): { change: 
 
 export const PO306: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const loop of file.loops) {
       if (!loop.poll || loop.kind === 'comprehension' || loopKind(file, loop) === 'throttle') continue;

@@ -383,6 +383,8 @@ export function fmtEs(value: number): string {
   return fmt(value).replace(/,/g, '\u00a0').replace(/\./g, ',');
 }
 
+/** Test code (rules/test-files.ts): performance rules stay quiet there. */
+export { isTestFile } from '../test-files.js';
 
 /** Where a call's heat comes from: its own loop, or the root of its function's chain (handler, poll loop, loop). */
 export function heatRoot(project: ProjectModel, call: CallSite, file: FileModel): 'handler' | 'poll_loop' | 'loop' | undefined {

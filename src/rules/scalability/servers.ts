@@ -1,8 +1,7 @@
 // What a server construction builds: which stdlib server class it ends in (through the project's own
 // subclasses), whether requests run concurrently, the listen backlog, and what its handlers block on.
 import type { CallSite, ClassInfo, Expr, FileModel, FunctionInfo, ProjectModel } from '../../model/types.js';
-import { blockingInFunction, UNIT_MID_MS, type BlockingOp } from '../memory/helpers.js';
-import { isDefaultTestPath } from '../test-files.js';
+import { blockingInFunction, isTestFile, UNIT_MID_MS, type BlockingOp } from '../memory/helpers.js';
 import { classInfo, resolveClass, type ClassEntry } from '../polling/hotpath.js';
 import { definedAnswersIn, memoPerCall, type CallAnswer } from '../memo.js';
 import { keyword, positional } from '../support.js';
@@ -94,7 +93,7 @@ function assignedBacklog(file: FileModel): number | undefined {
 }
 
 function isEphemeral(file: FileModel, call: CallSite): boolean {
-  if (isDefaultTestPath(file.path)) return true;
+  if (isTestFile(file)) return true;
   const address = (positional(call, 0) ?? keyword(call, 'server_address'))?.expr;
   if (address?.value.kind === 'list') {
     const port = address.value.items[1]?.value;

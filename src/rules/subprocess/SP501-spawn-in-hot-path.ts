@@ -1,5 +1,5 @@
 import type { Operation } from '../../impact/types.js';
-import { cadence, itemsPerLoop, loopTargets, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
+import { cadence, isTestFile, itemsPerLoop, loopTargets, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
 import { keyword, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { argvExpr, enclosingName, indent, runExpr, spawnLoad } from './advice.js';
@@ -49,8 +49,8 @@ function isLongRunningChild(file: Parameters<typeof popenUse>[0], call: Paramete
 
 export const SP501: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const call of file.calls) {
       if (!isSpawn(call)) continue;

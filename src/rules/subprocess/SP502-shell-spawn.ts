@@ -1,5 +1,5 @@
 import type { Operation } from '../../impact/types.js';
-import { cadence, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
+import { cadence, isTestFile, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
 import { lookupTable } from '../../util/lookup.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
@@ -39,8 +39,8 @@ const shellApi = lookupTable<string>({
 
 export const SP502: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const call of file.calls) {
       if (!isSpawn(call)) continue;

@@ -1,5 +1,5 @@
 import type { Operation, UnitId } from '../../impact/types.js';
-import { cadence, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
+import { cadence, isTestFile, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
 import { lookupTable } from '../../util/lookup.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
@@ -48,8 +48,8 @@ function unitAfter(program: string, text: string): UnitId {
 
 export const SP503: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const call of file.calls) {
       if (!isSpawn(call)) continue;

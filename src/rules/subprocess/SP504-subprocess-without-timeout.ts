@@ -1,5 +1,5 @@
 import type { CallSite, FileModel } from '../../model/types.js';
-import { cadence, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
+import { cadence, isTestFile, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
 import { argument, hasKwargsSplat, keyword, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { commandLabel, commandOf, WAITING_RUNS, type Command } from './command.js';
@@ -57,8 +57,8 @@ function popenOf(file: FileModel, call: CallSite): CallSite | undefined {
 
 export const SP504: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const call of file.calls) {
       let kind: 'run' | 'wait' | 'communicate';

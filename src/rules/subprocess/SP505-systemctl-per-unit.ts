@@ -1,4 +1,4 @@
-import { itemsPerLoop, loopTargets, rateOf, severityAt, where } from '../disk/hot-path.js';
+import { isTestFile, itemsPerLoop, loopTargets, rateOf, severityAt, where } from '../disk/hot-path.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { pyList, spawnLoad } from './advice.js';
@@ -65,8 +65,8 @@ function batchedExample(perUnit: PerUnit, words: string[], runFn: string, units:
 
 export const SP505: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const call of file.calls) {
       if (!isSpawn(call)) continue;

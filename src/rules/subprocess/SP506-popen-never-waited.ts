@@ -1,4 +1,4 @@
-import { placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
+import { isTestFile, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { commandLabel, commandOf } from './command.js';
@@ -49,8 +49,8 @@ function soften(severity: Severity): Severity {
 
 export const SP506: Rule = {
   meta,
-  check({ file, project, agents, testFile }) {
-    if (testFile) return [];
+  check({ file, project, agents }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const call of file.calls) {
       if (call.callee !== 'subprocess.Popen') continue;

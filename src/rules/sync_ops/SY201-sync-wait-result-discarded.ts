@@ -4,7 +4,7 @@ import { cycleRate } from '../../impact/rate.js';
 import type { UnitId } from '../../impact/types.js';
 import type { CallSite, FileModel } from '../../model/types.js';
 import { callText, destinationOf, httpKind, httpUnit, httpVerb, timeoutOf, urlArg } from '../io_blocking/http.js';
-import { fmt, fmtEs, functionLines, isAssumedHeat, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
 import { argvOf, isSubprocess, keyword, milder, report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { callsOfFunction, loopById } from '../file-index.js';
@@ -107,8 +107,8 @@ function waitOf(file: FileModel, call: CallSite): Wait | undefined {
 
 export const SY201: Rule = {
   meta,
-  check({ file, project, testFile }) {
-    if (testFile) return [];
+  check({ file, project }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const site of file.calls) {
       const wait = waitOf(file, site);

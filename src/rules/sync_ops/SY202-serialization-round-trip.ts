@@ -4,7 +4,7 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel } from '../../model/types.js';
 import { callText } from '../io_blocking/http.js';
-import { fmt, fmtEs, functionLines, isAssumedHeat, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
 import { milder, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { callsOfFunction, loopById } from '../file-index.js';
@@ -90,8 +90,8 @@ function roundTrips(file: FileModel): RoundTrip[] {
 
 export const SY202: Rule = {
   meta,
-  check({ file, project, testFile }) {
-    if (testFile) return [];
+  check({ file, project }) {
+    if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const trip of roundTrips(file)) {
       const call = withContext(project, trip.anchor, file);
