@@ -3,14 +3,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { discover, type DiscoverOptions } from './discover/discover.js';
-import { findingsKey, readFindings, writeFindings } from './cache/findings.js';
+import { projectRoot } from './discover/root.js';
+import { findingsKey, readFindings, writeFindings, type RulesOutput } from './cache/findings.js';
 import { projectFacts, type ProjectFacts } from './impact/facts.js';
 import { linkProject } from './model/link.js';
 import type { FileModel, ProjectModel } from './model/types.js';
 import { sourceLines, type FileTask } from './parse/model-file.js';
 import { allCached, cacheKeys, decodeCachedModels, modelFiles, type ModelStats } from './parse/pool.js';
 import { readSource } from './parse/read.js';
-import { runRules, type RuleSelection } from './rules/engine.js';
+import { runRules, type RuleSelection, type UnusedNoqa } from './rules/engine.js';
 import { RULES } from './rules/index.js';
 import type { Finding, Rule, Severity } from './rules/types.js';
 
@@ -63,6 +64,8 @@ export interface AnalysisResult {
   warnings: string[];
   /** Explicit paths that do not exist. */
   missing: string[];
+  /** `# noqa` comments of clawperf's rules that suppressed nothing. */
+  unusedNoqa: UnusedNoqa[];
   summary: AnalysisSummary;
   /** How the models were made: parsed (by how many workers) or read from the content cache. */
   modelStats?: ModelStats;
@@ -126,11 +129,11 @@ function fileTasks(sources: Source[], root: string, cwd: string): FileTask[] {
   });
 }
 
-/** The cache folder for a run: `cache: true` → `<root>/.clawperf/cache`; a string → that folder. */
+/** The cache folder for a run: `cache: true` → `.clawperf/cache` at the project root above `root`; a string → that folder. */
 function cacheDirFor(cache: boolean | string | undefined, defaultOn: boolean, root: string, cwd: string): string | undefined {
   if (cache === false || (cache === undefined && !defaultOn)) return undefined;
   if (typeof cache === 'string') return resolve(cwd, cache);
-  return resolve(root, '.clawperf', 'cache');
+  return resolve(projectRoot(root), '.clawperf', 'cache');
 }
 
 export function summarize(files: AnalysedFile[], findings: Finding[]): AnalysisSummary {
@@ -165,7 +168,9 @@ export async function analyzePaths(paths: string[], options: AnalyzeOptions = {}
     else warnings.push(`${path}: ${read.reason}`);
   }
   options.onStage?.('discover', performance.now() - started);
-  return analyze(sources, root, cwd, warnings, found.missing, options, cacheDirFor(options.cache, true, root, cwd));
+  // A run with a missing input is an input error: it writes nothing, not even the cache.
+  const cacheDir = found.missing.length ? undefined : cacheDirFor(options.cache, true, root, cwd);
+  return analyze(sources, root, cwd, warnings, found.missing, options, cacheDir);
 }
 
 async function analyze(
@@ -208,7 +213,7 @@ async function analyze(
 }
 
 function result(run: {
-  root: string; files: AnalysedFile[]; digest: ProjectDigest; ruled: { findings: Finding[]; errors: string[] };
+  root: string; files: AnalysedFile[]; digest: ProjectDigest; ruled: RulesOutput;
   warnings: string[]; missing: string[]; options: AnalyzeOptions; stats: ModelStats; project: () => ProjectModel;
 }): AnalysisResult {
   const { files, options } = run;
@@ -219,7 +224,7 @@ function result(run: {
     else if (file.parseError) warnings.push(`${file.path}: syntax error; analysed where the tree is sound`);
   }
   return {
-    root: run.root, files, digest: run.digest, findings, warnings: [...warnings, ...run.ruled.errors], missing: run.missing,
+    root: run.root, files, digest: run.digest, findings, warnings: [...warnings, ...run.ruled.errors], missing: run.missing, unusedNoqa: run.ruled.unusedNoqa,
     summary: summarize(files, findings), modelStats: run.stats,
     get project() {
       return run.project();

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RuleSelection } from '../rules/engine.js';
+import type { RuleSelection, UnusedNoqa } from '../rules/engine.js';
 import type { Finding } from '../rules/types.js';
 import { decode, encode, UnsupportedValueError } from './codec.js';
 import { CODEC_VERSION, readEntry, writeEntry } from './store.js';
@@ -50,7 +50,7 @@ export function codeFingerprint(): string {
 export function findingsKey(paths: string[], modelKeys: (string | undefined)[], selection: RuleSelection): string | undefined {
   if (modelKeys.length !== paths.length || modelKeys.some((key) => key === undefined)) return undefined;
   const hash = createHash('sha256').update(codeFingerprint());
-  hash.update(JSON.stringify({ agents: selection.agents, select: selection.select ?? null, ignore: selection.ignore ?? null }));
+  hash.update(JSON.stringify({ agents: selection.agents, select: selection.select ?? null, ignore: selection.ignore ?? null, testPaths: selection.testPaths ?? null, includeTests: selection.includeTests ?? false }));
   for (const ignore of selection.perFileIgnores ?? []) {
     hash.update(`\0ignore ${JSON.stringify(ignore.rules)}:`);
     paths.forEach((path, index) => {
@@ -64,6 +64,7 @@ export function findingsKey(paths: string[], modelKeys: (string | undefined)[], 
 export interface RulesOutput {
   findings: Finding[];
   errors: string[];
+  unusedNoqa: UnusedNoqa[];
 }
 
 /** A cached run: the rules' output and the digest of the linked project it came from. */
@@ -80,7 +81,7 @@ export function readFindings<Digest>(cacheDir: string, key: string): CachedRun<D
   if (outcome.kind !== 'hit') return undefined;
   try {
     const value = decode(outcome.encoded) as CachedRun<Digest>;
-    if (!value || !Array.isArray(value.findings) || !Array.isArray(value.errors) || !value.digest) return undefined;
+    if (!value || !Array.isArray(value.findings) || !Array.isArray(value.errors) || !Array.isArray(value.unusedNoqa) || !value.digest) return undefined;
     return value;
   } catch {
     return undefined;

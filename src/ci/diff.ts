@@ -1,4 +1,4 @@
-// `--diff REV`: the lines changed since REV (`git diff -U0 REV`, working tree included) plus untracked
+// `--changed-since REV`: the lines changed since REV (`git diff -U0 REV`, working tree included) plus untracked
 // files, so pre-commit and code review see only the findings the change brought in.
 import { execFileSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
@@ -85,13 +85,13 @@ export function changedLinesSince(rev: string, from: string): ChangedLines {
   try {
     top = real(git(['rev-parse', '--show-toplevel'], cwd).trim());
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError('--diff needs git, and git is not on PATH');
-    throw new UsageError(`--diff needs a git repository, and ${cwd} is not inside one`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError('--changed-since needs git, and git is not on PATH');
+    throw new UsageError(`--changed-since needs a git repository, and ${cwd} is not inside one`);
   }
   try {
     git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], top);
   } catch {
-    throw new UsageError(`--diff: unknown revision "${rev}" (try HEAD, HEAD~1, main or origin/main)`);
+    throw new UsageError(`--changed-since: unknown revision "${rev}" (try HEAD, HEAD~1, main or origin/main)`);
   }
   const changed: ChangedLines = new Map();
   let diff: string;
@@ -100,7 +100,7 @@ export function changedLinesSince(rev: string, from: string): ChangedLines {
     diff = git(['diff', '-U0', '--no-color', '--no-ext-diff', '--find-renames', rev, '--'], top);
     untracked = git(['ls-files', '--others', '--exclude-standard', '-z'], top);
   } catch (error) {
-    throw new UsageError(`--diff: git failed: ${gitError(error)}`);
+    throw new UsageError(`--changed-since: git failed: ${gitError(error)}`);
   }
   for (const [path, lines] of parseUnifiedDiff(diff)) changed.set(resolve(top, path), lines);
   for (const path of untracked.split('\0').filter(Boolean)) changed.set(resolve(top, path), 'all');

@@ -1,5 +1,5 @@
 // What CI and pre-commit need on top of an analysis: fingerprints, a baseline of accepted findings and
-// `--diff REV`. One filter for the pipeline's `keepFindings` hook, so the counts and the exit code follow it.
+// `--changed-since REV`. One filter for the pipeline's `keepFindings` hook, so the counts and the exit code follow it.
 import { commonRoot, type AnalysedFile } from '../pipeline.js';
 import type { Finding } from '../rules/types.js';
 import { baselineEntries, baselinePath, readBaseline, writeBaseline, type BaselineEntry } from './baseline.js';
@@ -11,16 +11,16 @@ export interface CiOptions {
   baseline?: string;
   /** Record every current finding in this file (and report none of them). */
   writeBaseline?: string;
-  /** Report only findings on lines changed since this git revision. */
-  diff?: string;
+  /** Report only findings on lines changed since this git revision (`--changed-since`). */
+  changedSince?: string;
   cwd?: string;
-  /** The analysed paths: `--diff` asks the git repository that holds them (not necessarily the current one). */
+  /** The analysed paths: `--changed-since` asks the git repository that holds them (not necessarily the current one). */
   paths?: string[];
 }
 
 export interface CiFilter {
   /**
-   * True when findings are hidden by a baseline or `--diff`: the run sees part of the project's problems,
+   * True when findings are hidden by a baseline or `--changed-since`: the run sees part of the project's problems,
    * so it must not conclude that the hidden ones were fixed (project memory).
    */
   readonly partial: boolean;
@@ -34,13 +34,13 @@ export interface CiFilter {
 /** Git and baseline problems surface here, before the analysis runs (a usage error, exit 2). */
 export function ciFilter(options: CiOptions): CiFilter {
   const cwd = options.cwd ?? process.cwd();
-  const changed: ChangedLines | undefined = options.diff ? changedLinesSince(options.diff, commonRoot(options.paths?.length ? options.paths : ['.'], cwd)) : undefined;
+  const changed: ChangedLines | undefined = options.changedSince ? changedLinesSince(options.changedSince, commonRoot(options.paths?.length ? options.paths : ['.'], cwd)) : undefined;
   const accepted = options.baseline && !options.writeBaseline ? readBaseline(options.baseline, cwd) : undefined;
   let recorded: BaselineEntry[] | undefined;
   const notes: string[] = [];
 
   return {
-    partial: Boolean(options.diff || options.baseline || options.writeBaseline),
+    partial: Boolean(options.changedSince || options.baseline || options.writeBaseline),
     keepFindings(findings, analysed) {
       let kept: Finding[] = withFingerprints(findings, analysed);
       if (options.writeBaseline) {
@@ -53,10 +53,10 @@ export function ciFilter(options: CiOptions): CiFilter {
         kept = prints.filter((p) => !accepted.has(p.fingerprint)).map((p) => p.finding);
         if (before > kept.length) notes.push(`baseline: ${before - kept.length} known finding${before - kept.length === 1 ? '' : 's'} hidden (${options.baseline})`);
       }
-      if (changed && options.diff) {
+      if (changed && options.changedSince) {
         const before = kept.length;
         kept = kept.filter((f) => touchesChange(f, changed, cwd));
-        if (before > kept.length) notes.push(`diff: ${before - kept.length} finding${before - kept.length === 1 ? '' : 's'} on lines not changed since ${options.diff} hidden`);
+        if (before > kept.length) notes.push(`changed-since: ${before - kept.length} finding${before - kept.length === 1 ? '' : 's'} on lines not changed since ${options.changedSince} hidden`);
       }
       return kept;
     },

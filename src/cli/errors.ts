@@ -19,8 +19,10 @@ export async function guarded(body: () => Promise<number | void>): Promise<void>
 }
 
 export function parseAgents(text: string): number[] {
-  const counts = text.split(',').map((part) => part.trim()).filter(Boolean).map(Number);
-  if (!counts.length || counts.some((n) => !Number.isInteger(n) || n < 1 || n > 1_000_000)) {
+  // Decimal digits only: `1,,2` (an empty item) and `0x10` (hex that Number() accepts) are mistakes.
+  const parts = text.split(',').map((part) => part.trim());
+  const counts = parts.map(Number);
+  if (parts.some((part) => !/^\d+$/.test(part)) || counts.some((n) => n < 1 || n > 1_000_000)) {
     throw new UsageError(`--agents expects positive integers, e.g. 100 or 1,10,100 (got "${text}")`);
   }
   return counts;

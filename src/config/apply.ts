@@ -17,6 +17,8 @@ export interface AppliedConfig<T> {
   perFileIgnores: PerFileIgnore[];
   /** The file the settings came from, relative to the current folder (undefined: none). */
   configFile?: string;
+  /** Option names whose value came from the config file (the user typed no flag for them). */
+  fromConfig: string[];
   warnings: string[];
 }
 
@@ -26,14 +28,15 @@ export function explicitOptions(command: Command): Set<string> {
 }
 
 export function applyProjectConfig<T extends ConfigurableOptions>(paths: string[], options: T, cwd = process.cwd()): AppliedConfig<T> {
-  if (options.config === false) return { options, perFileIgnores: [], warnings: [] };
+  if (options.config === false) return { options, perFileIgnores: [], fromConfig: [], warnings: [] };
   const config: LoadedConfig | undefined = options.config ? loadConfigFile(options.config, cwd) : findConfig(paths, cwd);
-  if (!config) return { options, perFileIgnores: [], warnings: [] };
+  if (!config) return { options, perFileIgnores: [], fromConfig: [], warnings: [] };
   const resolved = resolveConfig(config, cwd);
   return {
     options: mergeOptions(options, resolved.options as Partial<T>, options.explicit),
     perFileIgnores: resolved.perFileIgnores,
     configFile: relative(cwd, config.file) || config.file,
+    fromConfig: Object.keys(resolved.options).filter((key) => !options.explicit?.has(key)),
     warnings: resolved.warnings,
   };
 }

@@ -6,6 +6,7 @@ import { RULES } from '../rules/index.js';
 import { DIMENSIONS } from '../rules/types.js';
 import type { RuleSelection } from '../rules/engine.js';
 import { UsageError } from '../cli/errors.js';
+import { closest } from '../util/suggest.js';
 import type { LoadedConfig } from './config.js';
 
 export type PerFileIgnore = NonNullable<RuleSelection['perFileIgnores']>[number];
@@ -19,6 +20,9 @@ export interface ConfigOptions {
   select?: string;
   ignore?: string;
   exclude?: string;
+  /** Test code patterns (relative to the config's folder) and whether rules look at test code at all. */
+  testPaths?: string[];
+  includeTests?: boolean;
   memoryDir?: string;
 }
 
@@ -59,16 +63,25 @@ function matchesSomeRule(pattern: string): boolean {
   return upper === 'ALL' || (DIMENSIONS as readonly string[]).includes(pattern) || RULES.some((rule) => rule.meta.id.startsWith(upper));
 }
 
+/**
+ * Rule ids, prefixes or dimensions that select nothing are a usage error, as in Ruff: `--select ZZ999` must not
+ * pass as an all-clear. `where` names the flag or config key in the one-line message.
+ */
+export function checkRulePatterns(where: string, patterns: readonly string[] | undefined): void {
+  for (const pattern of patterns ?? []) {
+    if (matchesSomeRule(pattern)) continue;
+    const hint = closest(pattern, [...RULES.map((rule) => rule.meta.id), ...DIMENSIONS]);
+    throw new UsageError(`${where}: unknown rule "${pattern}"${hint ? ` (did you mean ${hint}?)` : ''}; \`clawperf rules\` lists them all`);
+  }
+}
+
 export function resolveConfig(config: LoadedConfig, cwd = process.cwd()): ResolvedConfig {
   const s = config.settings;
   const where = posix(relative(cwd, config.file)) || config.file;
   const warnings: string[] = [];
-  const check = (key: string, patterns: string[] | undefined) => {
-    for (const p of patterns ?? []) if (!matchesSomeRule(p)) warnings.push(`${where}: ${key} "${p}" matches no rule`);
-  };
-  check('select', s.select);
-  check('ignore', s.ignore);
-  for (const [glob, rules] of Object.entries(s['per-file-ignores'] ?? {})) check(`per-file-ignores."${glob}"`, rules);
+  checkRulePatterns(`${where} select`, s.select);
+  checkRulePatterns(`${where} ignore`, s.ignore);
+  for (const [glob, rules] of Object.entries(s['per-file-ignores'] ?? {})) checkRulePatterns(`${where} per-file-ignores."${glob}"`, rules);
   if (s.format !== undefined && !formatNamed(s.format)) {
     throw new UsageError(`${where} [tool.clawperf]: format must be one of ${Object.keys(FORMATS).join(', ')} (got "${s.format}")`);
   }
@@ -81,6 +94,8 @@ export function resolveConfig(config: LoadedConfig, cwd = process.cwd()): Resolv
     ...(s.ignore !== undefined ? { ignore: s.ignore.join(',') } : {}),
     ...(s.exclude !== undefined ? { exclude: s.exclude.map((p) => rebaseExclude(p, config.dir, cwd)).join(',') } : {}),
     ...(s['memory-dir'] !== undefined ? { memoryDir: resolve(config.dir, s['memory-dir']) } : {}),
+    ...(s['test-paths'] !== undefined ? { testPaths: s['test-paths'] } : {}),
+    ...(s['include-tests'] !== undefined ? { includeTests: s['include-tests'] } : {}),
   };
   const perFileIgnores = Object.entries(s['per-file-ignores'] ?? {}).map(([glob, rules]) => perFileIgnore(glob, rules, config.dir, cwd));
   return { options, perFileIgnores, warnings };

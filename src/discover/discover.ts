@@ -146,3 +146,16 @@ export function discover(paths: string[], options: DiscoverOptions = {}): Discov
   }
   return { files: [...files].sort(), warnings, missing };
 }
+
+/** The named paths (not glob patterns) that do not exist: checked before anything is written. */
+export function missingPaths(paths: string[], cwd = process.cwd()): string[] {
+  return paths.filter((raw) => {
+    if (isDynamicPattern(raw)) return false;
+    try {
+      lstatSync(resolve(cwd, raw));
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}

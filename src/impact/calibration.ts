@@ -1,8 +1,9 @@
 // The stored result of `clawperf calibrate`: <dir>/.clawperf/calibration.json, read by the impact model.
 // Reading never throws: a missing file means "use the references"; a corrupt one does too, with a warning.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { stateFolder } from '../discover/root.js';
 import { UNIT_IDS, type UnitCost, type UnitId } from './types.js';
 
 export const CALIBRATION_FILE = join('.clawperf', 'calibration.json');
@@ -141,8 +142,7 @@ export function readCalibration(dir: string): ReadCalibrationResult {
 /** Writes <dir>/.clawperf/calibration.json atomically (temp file in the same folder, then rename). Returns the path. */
 export function writeCalibration(dir: string, calibration: Calibration): string {
   const path = calibrationPath(dir);
-  const folder = join(dir, '.clawperf');
-  mkdirSync(folder, { recursive: true });
+  const folder = stateFolder(dir);
   const temp = join(folder, `.calibration.json.${process.pid}.${Date.now()}.tmp`);
   try {
     writeFileSync(temp, JSON.stringify(calibration, null, 2) + '\n', { encoding: 'utf8', mode: 0o644 });

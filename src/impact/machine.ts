@@ -206,26 +206,26 @@ export function readCapacityFile(path: string): MachineCapacity {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new CapacityFileError(`clawperf: cannot read capacity file ${path}: ${(error as Error).message}`);
+    throw new CapacityFileError(`cannot read capacity file ${path}: ${(error as Error).message}`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new CapacityFileError(`clawperf: capacity file ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new CapacityFileError(`capacity file ${path} is not valid JSON: ${(error as Error).message}`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new CapacityFileError(`clawperf: capacity file ${path} must hold a JSON object with ${CAPACITY_FIELDS.join(', ')}`);
+    throw new CapacityFileError(`capacity file ${path} must hold a JSON object with ${CAPACITY_FIELDS.join(', ')}`);
   }
   const parsed = capacityFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     if (issue.code === 'unrecognized_keys') {
       const names = issue.keys.map((k) => `"${k}"`).join(', ');
-      throw new CapacityFileError(`clawperf: capacity file ${path}: unknown field ${names} (known: ${CAPACITY_FIELDS.join(', ')})`);
+      throw new CapacityFileError(`capacity file ${path}: unknown field ${names} (known: ${CAPACITY_FIELDS.join(', ')})`);
     }
     const field = issue.path.length > 0 ? `field "${issue.path.join('.')}"` : 'object';
-    throw new CapacityFileError(`clawperf: capacity file ${path}: ${field} ${issue.message}`);
+    throw new CapacityFileError(`capacity file ${path}: ${field} ${issue.message}`);
   }
   const data = parsed.data;
   const sources = {} as Record<CapacityField, CapacitySource>;

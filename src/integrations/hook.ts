@@ -18,6 +18,7 @@ import { readCalibration } from '../impact/calibration.js';
 import { priceFindings } from '../impact/index.js';
 import { analyzeSources } from '../pipeline.js';
 import type { Finding, Lang, Severity } from '../rules/types.js';
+import { stateFolder } from '../discover/root.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { triggersIn, type TriggerId } from './triggers.js';
 
@@ -130,6 +131,7 @@ export async function checkFile(path: string, cwd: string, options: HookOptions)
   const previous = options.all ? undefined : readCache(cacheFile, shown);
   const entry: CacheEntry = { version: 1, file: shown, fingerprints: fingerprints.map((f) => f.fingerprint) };
   try {
+    stateFolder(options.root);
     writeFileAtomic(cacheFile, `${JSON.stringify(entry)}\n`);
   } catch {
     // a read-only project: the hook still reports, it just cannot remember what it said

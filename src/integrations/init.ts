@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic, describeFsError } from '../util/fs.js';
 import { AGENT_FILE, AGENT_TEMPLATE } from './agent-template.js';
-import { mergeMcpServer, mergePostToolUseHook, readJsonObject, SettingsError, stringify, MCP_ENTRY, type Change } from './settings.js';
+import { launcher, shellCommand } from './launch.js';
+import { mergeMcpServer, mergePostToolUseHook, readJsonObject, SettingsError, stringify, type Change } from './settings.js';
 
 export const MCP_FILE = '.mcp.json';
 export const SETTINGS_FILE = '.claude/settings.json';
@@ -49,10 +50,11 @@ export function runInit(options: InitOptions): InitAction[] {
   if (agentChange === 'added' || agentChange === 'replaced') writes.push({ path: agentPath, content: AGENT_TEMPLATE });
   actions.push({ file: AGENT_FILE, change: agentChange, note: `agent performance-engineer: ${NOTES[agentChange]}` });
 
-  // 2. The MCP server entry.
+  // 2. The MCP server entry, started the way this clawperf was installed.
+  const launch = launcher(options.root);
   const mcpPath = join(options.root, MCP_FILE);
   const mcp = readJsonObject(mcpPath, MCP_FILE);
-  const merged = mergeMcpServer(mcp ?? {}, 'clawperf', { ...MCP_ENTRY, args: [...MCP_ENTRY.args] }, options.force, MCP_FILE);
+  const merged = mergeMcpServer(mcp ?? {}, 'clawperf', { command: launch.command, args: [...launch.args, 'mcp'] }, options.force, MCP_FILE);
   if (merged.change === 'added' || merged.change === 'replaced') writes.push({ path: mcpPath, content: stringify(merged.data) });
   actions.push({ file: MCP_FILE, change: merged.change, note: `MCP server "clawperf": ${NOTES[merged.change]}` });
 
@@ -60,7 +62,7 @@ export function runInit(options: InitOptions): InitAction[] {
   if (options.hooks) {
     const settingsPath = join(options.root, SETTINGS_FILE);
     const settings = readJsonObject(settingsPath, SETTINGS_FILE);
-    const hooked = mergePostToolUseHook(settings ?? {}, SETTINGS_FILE);
+    const hooked = mergePostToolUseHook(settings ?? {}, shellCommand(launch, 'hook'), SETTINGS_FILE);
     if (hooked.change === 'added') writes.push({ path: settingsPath, content: stringify(hooked.data) });
     actions.push({ file: SETTINGS_FILE, change: hooked.change, note: `PostToolUse hook "clawperf hook": ${NOTES[hooked.change]}` });
   }

@@ -7,9 +7,7 @@ export class SettingsError extends Error {}
 
 export type JsonObject = Record<string, unknown>;
 
-export const MCP_ENTRY = { command: 'npx', args: ['clawperf', 'mcp'] } as const;
 export const HOOK_MATCHER = 'Write|Edit|MultiEdit';
-export const HOOK_COMMAND = 'npx clawperf hook';
 /** Seconds Claude Code waits for the hook (it normally answers in well under one). */
 export const HOOK_TIMEOUT = 30;
 
@@ -70,16 +68,16 @@ export function mergeMcpServer(data: JsonObject, name: string, entry: JsonObject
 /** True when a hook entry already runs `clawperf hook` (however the user spelled the rest). */
 function runsClawperfHook(group: unknown): boolean {
   if (!isObject(group) || !Array.isArray(group.hooks)) return false;
-  return group.hooks.some((h) => isObject(h) && typeof h.command === 'string' && /\bclawperf(?:\.js)?["']?\s+hook\b/.test(h.command));
+  return group.hooks.some((h) => isObject(h) && typeof h.command === 'string' && /(?:\bclawperf|[/\\]cli[/\\]main)(?:\.js)?["']?\s+hook\b/.test(h.command));
 }
 
 /** Adds the PostToolUse hook once: an entry that already runs `clawperf hook` counts, whatever its matcher. */
-export function mergePostToolUseHook(data: JsonObject, shown = '.claude/settings.json'): { data: JsonObject; change: Change } {
+export function mergePostToolUseHook(data: JsonObject, command: string, shown = '.claude/settings.json'): { data: JsonObject; change: Change } {
   const hooks = data.hooks ?? {};
   if (!isObject(hooks)) throw new SettingsError(`${shown}: "hooks" is not an object; the file was left untouched`);
   const post = hooks.PostToolUse ?? [];
   if (!Array.isArray(post)) throw new SettingsError(`${shown}: "hooks.PostToolUse" is not an array; the file was left untouched`);
   if (post.some(runsClawperfHook)) return { data, change: 'unchanged' };
-  const entry = { matcher: HOOK_MATCHER, hooks: [{ type: 'command', command: HOOK_COMMAND, timeout: HOOK_TIMEOUT }] };
+  const entry = { matcher: HOOK_MATCHER, hooks: [{ type: 'command', command, timeout: HOOK_TIMEOUT }] };
   return { data: { ...data, hooks: { ...hooks, PostToolUse: [...post, entry] } }, change: 'added' };
 }

@@ -13,11 +13,21 @@ export interface MemorySession {
   /** Sentences for section 1 of the report. */
   notes(lang: Lang): string[];
   warnings(): string[];
+  /** What the remembered preferences took out of this run's findings (rules by id, and the count). */
+  ignored(): MemoryIgnored;
   /** Records this run (after the report is written), with the numbers it priced. */
   record(result: AnalysisResult, findings: Finding[], rules?: string[], numbers?: RunNumbers): Promise<string[]>;
 }
 
-/** A stable place for a finding inside its file: the enclosing function, or the line's text. */
+/** Findings removed by `remember "ignore …"`: results must not change silently (stderr line, JSON key). */
+export interface MemoryIgnored {
+  /** Ids of the ignored rules that removed at least one finding. */
+  rules: string[];
+  /** Ignored path patterns that removed at least one finding. */
+  paths: string[];
+  findings: number;
+}
+
 /** A finding's place that survives edits: its innermost function, else its line's text. */
 function anchorOf(result: AnalysisResult, file: AnalysedFile | undefined, line: number): string | undefined {
   if (!file) return undefined;
@@ -64,6 +74,18 @@ export function memorySession(root: string, options: { dir?: string; enabled: bo
   let known = 0;
   let regressions = 0;
   let since: string | undefined;
+  const ignored: MemoryIgnored = { rules: [], paths: [], findings: 0 };
+  const noteIgnored = (finding: Pick<Finding, 'rule' | 'file'>, prefs: Preferences) => {
+    ignored.findings++;
+    const rule = finding.rule.toUpperCase();
+    if (prefs.ignoreRules.includes(rule)) {
+      if (!ignored.rules.includes(rule)) ignored.rules.push(rule);
+      return;
+    }
+    for (const path of prefs.ignorePaths) {
+      if (!ignored.paths.includes(path) && findingIgnored(finding, { ignorePaths: [path], ignoreRules: [] })) ignored.paths.push(path);
+    }
+  };
   return {
     transform(findings, result) {
       if (!options.enabled) return findings;
@@ -75,7 +97,10 @@ export function memorySession(root: string, options: { dir?: string; enabled: bo
       const kept: Finding[] = [];
       findings.forEach((finding, index) => {
         const memory = consulted.findings[index]?.memory;
-        if (findingIgnored(located[index]!, consulted.preferences)) return;
+        if (findingIgnored(located[index]!, consulted.preferences)) {
+          noteIgnored(located[index]!, consulted.preferences);
+          return;
+        }
         const withMemory = memory ? { ...finding, memory } : finding;
         if (memory) {
           known++;
@@ -94,6 +119,7 @@ export function memorySession(root: string, options: { dir?: string; enabled: bo
         : `Project memory: ${known} of these bottlenecks were already known (the oldest since ${since})${regressions ? `; ${regressions} are regressions of something once resolved` : ''}.`];
     },
     warnings: () => warnings,
+    ignored: () => ignored,
     async record(result, findings, rules, numbers) {
       if (!options.enabled) return [];
       const byPath = new Map(result.files.map((f) => [f.path, f]));

@@ -8,6 +8,7 @@ import { MemoryError } from './errors.js';
 import {
   CORRUPT_STATE_FILE,
   INDEX_FILE,
+  RUNS_FILE,
   STATE_FILE,
   TOPICS,
   isoDate,
@@ -16,7 +17,7 @@ import {
 } from './model.js';
 import { parsePreferences, type Preferences } from './preferences.js';
 import { inClaudeMd, noteTopic, renderAll } from './render.js';
-import { loadState, serializeState } from './state.js';
+import { loadState, serializeRuns, serializeState } from './state.js';
 import { cleanupTemps, memoryDir, readText, withLock, writeFilesAtomic, type LockOptions } from './store.js';
 import { addMeasurement, addNote, addOptimization, annotate, applyNumbers, applyRun, forgetMatching, type OptimizationRecord, type RunNumbers } from './update.js';
 
@@ -45,7 +46,8 @@ export interface MemoryOptions {
   lock?: LockOptions;
 }
 
-const GITIGNORE = `# Written by clawperf: transient files of the memory lock and atomic writes.
+const GITIGNORE = `# Written by clawperf: run counters, and transient files of the memory lock and atomic writes.
+${RUNS_FILE}
 .lock
 .lock.break
 .*.tmp-*
@@ -91,7 +93,7 @@ async function mutate<T>(
       cleanupTemps(dir);
       const loaded = loadState(dir, today, render);
       const result = change(loaded.state, today);
-      const files = [{ name: STATE_FILE, content: serializeState(loaded.state) }];
+      const files = [{ name: STATE_FILE, content: serializeState(loaded.state) }, { name: RUNS_FILE, content: serializeRuns(loaded.state) }];
       for (const [name, content] of render(loaded.state)) files.push({ name, content });
       files.push({ name: '.gitignore', content: GITIGNORE });
       if (loaded.corruptText !== undefined) files.push({ name: CORRUPT_STATE_FILE, content: loaded.corruptText });

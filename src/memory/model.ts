@@ -24,6 +24,7 @@ export interface BottleneckEntry {
   fix?: string;
   status: EntryStatus;
   firstSeen: string; // YYYY-MM-DD
+  /** Run counters (lastSeen, count, lastRun) live in RUNS_FILE, git-ignored: a run that changes nothing else leaves the folder clean. */
   lastSeen: string;
   /** Distinct runs that saw it. */
   count: number;
@@ -81,6 +82,8 @@ export function emptyState(): MemoryState {
 
 export const STATE_FILE = '.state.json';
 export const CORRUPT_STATE_FILE = '.state.corrupt.json';
+/** Per-entry run counters, kept apart from the state so a committed memory folder stays clean between runs. */
+export const RUNS_FILE = '.runs.json';
 export const INDEX_FILE = 'MEMORY.md';
 
 export type TopicId =

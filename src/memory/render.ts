@@ -76,9 +76,8 @@ export function bottleneckLine(e: BottleneckEntry, detail: boolean): string {
   const where = `\`${e.file}:${e.line}\`` + (isNamedAnchor(e.anchor) ? ` in \`${e.anchor}\`` : '');
   const parts = [`${SEVERITY_ICON[e.severity]} ${e.rule} ${where} (${e.context}) — ${oneLine(e.title, 120).replace(/ · /g, ', ')}`];
   if (e.status !== 'resolved' && e.regression) parts.push(`⚠️ regressed${e.regressedOn ? ` ${e.regressedOn}` : ''}`);
-  if (detail) parts.push(`seen ${e.count}×`);
+  // No run counters here ("seen N×", "last seen"): the Markdown changes only when what memory knows changes.
   parts.push(`known since ${e.firstSeen}`);
-  if (detail && e.status !== 'resolved') parts.push(`last seen ${e.lastSeen}`);
   if (e.runtime) parts.push(`runtime-confirmed (${oneLine(e.runtime.kind, 40)})`);
   if (e.status === 'resolved' && e.resolvedOn) parts.push(`resolved ${e.resolvedOn}`);
   if (detail && e.fix) parts.push(`fix: ${oneLine(e.fix, 240)}`);
@@ -98,7 +97,6 @@ export function compareBottlenecks(a: BottleneckEntry, b: BottleneckEntry): numb
     Number(!!b.regression) - Number(!!a.regression) ||
     SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
     CONTEXT_WEIGHT[b.context] - CONTEXT_WEIGHT[a.context] ||
-    b.count - a.count ||
     a.firstSeen.localeCompare(b.firstSeen) ||
     a.key.localeCompare(b.key)
   );

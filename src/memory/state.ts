@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DIMENSIONS, SEVERITIES } from '../rules/types.js';
 import {
   INDEX_FILE,
+  RUNS_FILE,
   STATE_FILE,
   TOPICS,
   emptyState,
@@ -35,7 +36,7 @@ const optDate = (v: unknown): string | undefined => (isDate(v) ? v : undefined);
 const checkBottleneck: Check<BottleneckEntry> = (r) => {
   if (!nonEmpty(r.key) || !nonEmpty(r.rule) || !nonEmpty(r.file) || !nonEmpty(r.anchor)) return undefined;
   if (!(DIMENSIONS as readonly unknown[]).includes(r.dimension) || !(SEVERITIES as readonly unknown[]).includes(r.severity)) return undefined;
-  if (!str(r.status) || !STATUS_SET.has(r.status) || !isDate(r.firstSeen) || !isDate(r.lastSeen)) return undefined;
+  if (!str(r.status) || !STATUS_SET.has(r.status) || !isDate(r.firstSeen)) return undefined;
   const entry: BottleneckEntry = {
     key: r.key,
     rule: r.rule,
@@ -48,7 +49,7 @@ const checkBottleneck: Check<BottleneckEntry> = (r) => {
     title: str(r.title) ? r.title : '',
     status: r.status as BottleneckEntry['status'],
     firstSeen: r.firstSeen,
-    lastSeen: r.lastSeen,
+    lastSeen: optDate(r.lastSeen) ?? r.firstSeen,
     count: Number.isInteger(r.count) && (r.count as number) > 0 ? (r.count as number) : 1,
   };
   if (str(r.fix)) entry.fix = r.fix;
@@ -181,6 +182,7 @@ export function loadState(dir: string, today: string, rendered?: (state: MemoryS
     if (corrupt && text !== undefined) loaded.corruptText = text;
     return loaded;
   }
+  readRuns(dir, state);
   // Hand edits: bullets without a key become notes (only in files that differ from what the state renders).
   const expected = rendered?.(state);
   const edited = new Map([...markdown].filter(([name, content]) => expected?.get(name) !== content));
@@ -193,10 +195,45 @@ export function loadState(dir: string, today: string, rendered?: (state: MemoryS
   return { state, warnings, corrupt, dirty, exists: true };
 }
 
+type RunCounters = Pick<BottleneckEntry, 'count' | 'lastSeen' | 'lastRun'>;
+
+/** Merges RUNS_FILE's counters into the entries (a missing or unreadable file leaves the defaults). */
+function readRuns(dir: string, state: MemoryState): void {
+  const { text } = readText(join(dir, RUNS_FILE));
+  let runs: Record<string, Partial<RunCounters>> = {};
+  try {
+    const parsed: unknown = text === undefined ? {} : JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) runs = parsed as typeof runs;
+  } catch {
+    // counters only: losing them delays a confirmation by one run, nothing more
+  }
+  for (const entry of state.bottlenecks) {
+    const r = runs[entry.key];
+    if (!r || typeof r !== 'object') continue;
+    if (Number.isInteger(r.count) && r.count! > 0) entry.count = r.count!;
+    if (isDate(r.lastSeen)) entry.lastSeen = r.lastSeen;
+    if (str(r.lastRun)) entry.lastRun = r.lastRun;
+  }
+}
+
+/** The run counters of every entry, for RUNS_FILE. */
+export function serializeRuns(state: MemoryState): string {
+  const runs: Record<string, RunCounters> = {};
+  for (const e of [...state.bottlenecks].sort((a, b) => a.key.localeCompare(b.key))) {
+    runs[e.key] = { count: e.count, lastSeen: e.lastSeen, ...(e.lastRun ? { lastRun: e.lastRun } : {}) };
+  }
+  return JSON.stringify(runs, null, 1) + '\n';
+}
+
+/** The state without its run counters (those go to RUNS_FILE). */
 export function serializeState(state: MemoryState): string {
-  const sorted: MemoryState = {
+  const stable = (e: BottleneckEntry) => {
+    const { count: _count, lastSeen: _lastSeen, lastRun: _lastRun, ...rest } = e;
+    return rest;
+  };
+  const sorted = {
     version: 1,
-    bottlenecks: [...state.bottlenecks].sort((a, b) => a.key.localeCompare(b.key)),
+    bottlenecks: [...state.bottlenecks].sort((a, b) => a.key.localeCompare(b.key)).map(stable),
     notes: state.notes,
     optimizations: [...state.optimizations].sort((a, b) => a.date.localeCompare(b.date) || a.key.localeCompare(b.key)),
     measurements: [...state.measurements].sort((a, b) => a.date.localeCompare(b.date) || a.key.localeCompare(b.key)),

@@ -141,14 +141,26 @@ function typeOfValue(value: Node, scope: Scope, source: Source, type = value.typ
 }
 
 const NOQA = /#\s*noqa(?::\s*([A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?/i;
+/** `# clawperf: noqa` (the whole file) or `# clawperf: noqa: PO301, SP502` (those rules in the whole file), as Ruff's `# ruff: noqa`. */
+const FILE_NOQA = /#\s*clawperf:\s*noqa(?::\s*([A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?/i;
 
+const codeSet = (codes: string | undefined) => (codes ? new Set(codes.split(',').map((code) => code.trim().toUpperCase())) : undefined);
+
+/** Line → suppressed codes (undefined: all); line 0 holds the file-level suppression. */
 function noqaLines(source: string[]): Map<number, Set<string> | undefined> {
   const result = new Map<number, Set<string> | undefined>();
   source.forEach((text, index) => {
     if (!text.includes('#')) return;
+    const whole = FILE_NOQA.exec(text);
+    if (whole) {
+      const codes = codeSet(whole[1]);
+      const before = result.get(0);
+      // Two file-level comments add up; a bare one covers everything.
+      result.set(0, result.has(0) && before && codes ? new Set([...before, ...codes]) : result.has(0) ? undefined : codes);
+      return;
+    }
     const match = NOQA.exec(text);
-    if (!match) return;
-    result.set(index + 1, match[1] ? new Set(match[1].split(',').map((code) => code.trim().toUpperCase())) : undefined);
+    if (match) result.set(index + 1, codeSet(match[1]));
   });
   return result;
 }

@@ -196,7 +196,7 @@ export interface FileModel {
   assignments: AssignmentInfo[];
   /** `x in y` tests (optional: models built before this field existed have none). */
   memberships?: MembershipInfo[];
-  /** Lines with `# noqa` (undefined codes = bare noqa, suppresses everything). */
+  /** Lines with `# noqa` (undefined codes = bare noqa, suppresses everything); line 0 = `# clawperf: noqa` (whole file). */
   noqa: Map<number, Set<string> | undefined>;
   /** Lines inside `if __name__ == "__main__":`. */
   mainGuard?: Span;

@@ -24,3 +24,13 @@ export const FORMATS: Record<string, Renderer> = {
 
 /** The renderer of a format name (`md`, `json`, …); undefined for any other name. */
 export const formatNamed = lookupTable(FORMATS);
+
+/**
+ * Reports written for people; every other format is machine output (JSON, SARIF, annotations, …), read by
+ * tools and CI whose locale is nobody's choice, so it is in English unless `--lang` says otherwise.
+ */
+const HUMAN_FORMATS: ReadonlySet<string> = new Set(['md', 'html']);
+
+export function isMachineFormat(format: string): boolean {
+  return !HUMAN_FORMATS.has(format.toLowerCase());
+}

@@ -14,7 +14,8 @@ export function detectLang(ask?: string, env: NodeJS.ProcessEnv = process.env): 
   return /^es([_.-]|$)/i.test(locale) ? 'es' : 'en';
 }
 
-export function resolveLang(option: string | undefined, ask?: string): Lang {
+/** `machine`: the output is for tools (see isMachineFormat), so `auto` means English, whatever the locale. */
+export function resolveLang(option: string | undefined, ask?: string, machine = false): Lang {
   if (option === 'es' || option === 'en') return option;
-  return detectLang(ask);
+  return machine ? 'en' : detectLang(ask);
 }

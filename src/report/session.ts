@@ -22,6 +22,10 @@ export interface SessionOptions extends AnalyzeOptions {
   lang: Lang;
   /** A JSON file with another machine's capacity (`--capacity`). */
   capacityFile?: string;
+  /** That machine, already read (the CLI reads it before anything is written). */
+  machine?: MachineCapacity;
+  /** Top-level keys for the JSON report; a function is called after `transform` has run. */
+  extras?: () => ReportExtras;
   /** Replaces the findings before pricing (runtime join, memory, baseline filters…). */
   transform?: (findings: Finding[], result: AnalysisResult) => Finding[];
   /** Sentences from project memory; a function is called after `transform` has run. */
@@ -69,7 +73,7 @@ export async function reportSession(input: { paths: string[] } | { sources: Sour
   const projectCalibration = readCalibration(resolve(result.root));
   const calibration = projectCalibration.measuredAt || projectCalibration.warning ? projectCalibration : readCalibration(resolve(options.cwd ?? process.cwd()));
   if (calibration.warning) warnings.push(calibration.warning);
-  const machine = options.capacityFile ? readCapacityFile(options.capacityFile) : readMachine({ units: calibration.units });
+  const machine = options.machine ?? (options.capacityFile ? readCapacityFile(options.capacityFile) : readMachine({ units: calibration.units }));
   const capacityInput = { findings, costs: unitCosts(calibration.costs), machine, baseMemoryMB: BASE_PROCESS_MB + (result.digest.importsRequests ? REQUESTS_IMPORT_MB : 0) };
   const verdicts = options.agentCounts.map((n) => capacityVerdict(capacityInput, n));
   const verdict = verdicts[verdicts.length - 1]!;
@@ -82,6 +86,7 @@ export async function reportSession(input: { paths: string[] } | { sources: Sour
     ask: options.ask,
   });
   const extras: ReportExtras = {
+    ...options.extras?.(),
     capacity: verdicts.length > 1 ? verdicts.map((v) => verdictToJson(v, machine)) : verdictToJson(verdict, machine),
   };
   return {

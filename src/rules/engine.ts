@@ -3,6 +3,7 @@ import type { FileModel, ProjectModel } from '../model/types.js';
 import type { CostSpec } from '../impact/types.js';
 import { spanishNumbers } from '../util/spanish.js';
 import { withImports } from './snippet-imports.js';
+import { withTestPaths } from './test-files.js';
 import type { Finding, L10n, Rule } from './types.js';
 import { runFrequencyOfLine, type Cadence } from '../model/run-frequency.js';
 
@@ -22,6 +23,10 @@ export interface RuleSelection {
   ignore?: string[];
   /** Per-path ignores: glob-ish path prefix → rule ids/prefixes. */
   perFileIgnores?: { matches: (path: string) => boolean; rules: string[] }[];
+  /** Gitignore-style patterns of test code, replacing the default (rules/test-files.ts). */
+  testPaths?: string[];
+  /** Analyse test code like any other: no rule stays quiet there. */
+  includeTests?: boolean;
   agents: number;
 }
 
@@ -47,19 +52,56 @@ export function selectRules(rules: Rule[], selection: Pick<RuleSelection, 'selec
     (!selection.select?.length || matchesAny(rule, selection.select)) && !(selection.ignore?.length && matchesAny(rule, selection.ignore)));
 }
 
-function suppressed(file: FileModel, line: number, ruleId: string): boolean {
-  if (!file.noqa.has(line)) return false;
-  const codes = file.noqa.get(line);
-  return codes === undefined || codes.has(ruleId);
+/** A `# noqa` that suppressed nothing (`--report-unused-noqa`); line 0 is a file-level `# clawperf: noqa`. */
+export interface UnusedNoqa {
+  file: string;
+  line: number;
+  /** The unused clawperf codes; undefined for a bare file-level comment that suppressed nothing. */
+  codes?: string[];
 }
 
-export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSelection): { findings: Finding[]; errors: string[] } {
+/** The noqa line (the finding's own, else 0 for the whole file) that suppresses `ruleId` at `line`, if any. */
+function suppressedBy(file: FileModel, line: number, ruleId: string): number | undefined {
+  for (const at of [line, 0]) {
+    if (!file.noqa.has(at)) continue;
+    const codes = file.noqa.get(at);
+    if (codes === undefined || codes.has(ruleId)) return at;
+  }
+  return undefined;
+}
+
+/**
+ * The noqa comments of a file that suppressed nothing. Only clawperf's own: a bare line `# noqa` or a code of
+ * another tool (`# noqa: E501`) may be there for flake8 or Ruff; a code of a rule that did not run is not judged.
+ */
+function unusedNoqa(file: FileModel, used: Map<number, Set<string>>, ran: ReadonlySet<string>, known: ReadonlySet<string>): UnusedNoqa[] {
+  const unused: UnusedNoqa[] = [];
+  for (const [line, codes] of file.noqa) {
+    const hit = used.get(line);
+    if (codes === undefined) {
+      if (line === 0 && !hit) unused.push({ file: file.path, line });
+      continue;
+    }
+    const idle = [...codes].filter((code) => known.has(code) && ran.has(code) && !hit?.has(code));
+    if (idle.length) unused.push({ file: file.path, line, codes: idle });
+  }
+  return unused;
+}
+
+export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSelection): { findings: Finding[]; errors: string[]; unusedNoqa: UnusedNoqa[] } {
+  return withTestPaths(selection, () => runSelected(project, rules, selection));
+}
+
+function runSelected(project: ProjectModel, rules: Rule[], selection: RuleSelection): { findings: Finding[]; errors: string[]; unusedNoqa: UnusedNoqa[] } {
   const findings: Finding[] = [];
   const errors: string[] = [];
+  const unused: UnusedNoqa[] = [];
   const active = selectRules(rules, selection);
+  const known = new Set(rules.map((rule) => rule.meta.id));
   for (const file of project.files) {
     const fileRules = active.filter((rule) => !selection.perFileIgnores?.some((p) => p.matches(file.path) && matchesAny(rule, p.rules)));
     const ctx = { file, project, agents: selection.agents, call: (id: number) => file.calls[id]! };
+    const used = new Map<number, Set<string>>();
     for (const rule of fileRules) {
       let raw;
       try {
@@ -70,7 +112,12 @@ export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSe
         continue;
       }
       for (const r of raw) {
-        if (suppressed(file, r.span.line, rule.meta.id) || rarelyRuns(project, file, rule, r.span.line)) continue;
+        const by = suppressedBy(file, r.span.line, rule.meta.id);
+        if (by !== undefined) {
+          used.set(by, (used.get(by) ?? new Set()).add(rule.meta.id));
+          continue;
+        }
+        if (rarelyRuns(project, file, rule, r.span.line)) continue;
         findings.push({
           rule: rule.meta.id, dimension: rule.meta.dimension, severity: r.severity, file: file.path,
           line: r.span.line, column: r.span.column, endLine: r.span.endLine, context: r.context,
@@ -80,8 +127,9 @@ export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSe
         });
       }
     }
+    if (file.noqa.size) unused.push(...unusedNoqa(file, used, new Set(fileRules.map((rule) => rule.meta.id)), known));
   }
-  return { findings: sortFindings(dedupe(findings)), errors };
+  return { findings: sortFindings(dedupe(findings)), errors, unusedNoqa: unused };
 }
 
 /** One finding per rule and line: a rule may reach the same line through two paths. */

@@ -94,7 +94,7 @@ describe('calibration.json', () => {
     const dir = fresh('write');
     writeCalibration(dir, sample);
     writeCalibration(dir, sample); // overwrite
-    assert.deepEqual(readdirSync(join(dir, '.clawperf')), ['calibration.json'], 'no temp leftovers');
+    assert.deepEqual(readdirSync(join(dir, '.clawperf')).sort(), ['.gitignore', 'calibration.json'], 'no temp leftovers; the folder is git-ignored');
     const result = readCalibration(dir);
     assert.equal(result.warning, undefined);
     assert.equal(result.measuredAt, sample.measuredAt);
@@ -117,7 +117,7 @@ describe('clawperf calibrate', () => {
     const code = await calibrateCommand({ quick: true, dir }, { stdout, stderr });
     assert.equal(code, 0, err);
     assert.ok(existsSync(join(dir, '.clawperf', 'calibration.json')));
-    assert.deepEqual(readdirSync(join(dir, '.clawperf')), ['calibration.json'], 'scratch files removed');
+    assert.deepEqual(readdirSync(join(dir, '.clawperf')).sort(), ['.gitignore', 'calibration.json'], 'scratch files removed');
     assert.match(err, /clawperf calibrate: 1\/16 file_read/);
     assert.match(out, /^file_write_fsync +[\d.]+ ms +[\d.]+–[\d.]+ ms +1–5 ms +[\d.]+× \((below|in range|above)\)$/m);
     assert.match(out, /^http_external +not measured +50–500 ms +reference kept$/m);

@@ -22,30 +22,36 @@ test('--diff HEAD~1 limits the findings to lines changed since that commit, untr
     const all = findingsOf(runCli(['analyze', '.', ...ARGS], dir)).map((f) => `${f.file}:${f.line}`).sort();
     assert.deepEqual(all, ['edited.py:13', 'edited.py:7', 'new.py:7', 'old.py:7', 'untracked.py:7']);
 
-    const run = runCli(['analyze', '.', ...ARGS, '--diff', 'HEAD~1'], dir);
+    const run = runCli(['analyze', '.', ...ARGS, '--changed-since', 'HEAD~1'], dir);
     const changed = findingsOf(run).map((f) => `${f.file}:${f.line}`).sort();
     assert.deepEqual(changed, ['edited.py:13', 'new.py:7', 'untracked.py:7'], `stderr: ${run.stderr}`);
-    assert.match(run.stderr, /diff: 2 findings on lines not changed since HEAD~1 hidden/);
+    assert.match(run.stderr, /changed-since: 2 findings on lines not changed since HEAD~1 hidden/);
+    assert.doesNotMatch(run.stderr, /deprecated/);
 
-    const head = findingsOf(runCli(['analyze', '.', ...ARGS, '--diff', 'HEAD'], dir)).map((f) => f.file);
+    const head = findingsOf(runCli(['analyze', '.', ...ARGS, '--changed-since', 'HEAD'], dir)).map((f) => f.file);
     assert.deepEqual(head, ['untracked.py'], 'since HEAD only the untracked file changed');
+
+    // The old name still works, with one line saying so (Ruff's --diff means something else).
+    const old = runCli(['analyze', '.', ...ARGS, '--diff', 'HEAD~1'], dir);
+    assert.deepEqual(findingsOf(old).map((f) => `${f.file}:${f.line}`).sort(), changed);
+    assert.match(old.stderr, /^clawperf: warning: --diff is deprecated: use --changed-since/m);
   } finally {
     cleanup();
   }
 });
 
-test('--diff outside a git repository, or with an unknown revision, is a one-line usage error', () => {
+test('--changed-since outside a git repository, or with an unknown revision, is a one-line usage error', () => {
   const { dir, cleanup } = tempProject({ 'a.py': `${PY_HEADER}${pollLoop('watch')}` });
   try {
-    const outside = runCli(['analyze', 'a.py', ...ARGS, '--diff', 'HEAD~1'], dir, { GIT_CEILING_DIRECTORIES: dir.replace(/\/[^/]+$/, '') });
+    const outside = runCli(['analyze', 'a.py', ...ARGS, '--changed-since', 'HEAD~1'], dir, { GIT_CEILING_DIRECTORIES: dir.replace(/\/[^/]+$/, '') });
     assert.equal(outside.status, 2);
-    assert.match(outside.stderr, /^clawperf: --diff needs a git repository, and .* is not inside one\n$/);
+    assert.match(outside.stderr, /^clawperf: --changed-since needs a git repository, and .* is not inside one\n$/);
     git(dir, 'init', '-q');
     git(dir, 'add', '.');
     git(dir, 'commit', '-q', '-m', 'only');
-    const unknown = runCli(['analyze', 'a.py', ...ARGS, '--diff', 'no-such-branch'], dir);
+    const unknown = runCli(['analyze', 'a.py', ...ARGS, '--changed-since', 'no-such-branch'], dir);
     assert.equal(unknown.status, 2);
-    assert.match(unknown.stderr, /^clawperf: --diff: unknown revision "no-such-branch"/);
+    assert.match(unknown.stderr, /^clawperf: --changed-since: unknown revision "no-such-branch"/);
   } finally {
     cleanup();
   }

@@ -40,7 +40,7 @@ test('piped output has no progress bar even past the file threshold; --quiet sil
 test('.pre-commit-hooks.yaml declares the clawperf hook', () => {
   const yaml = readFileSync(join(REPO_ROOT, '.pre-commit-hooks.yaml'), 'utf8');
   assert.match(yaml, /^- id: clawperf$/m);
-  assert.match(yaml, /^ {2}entry: clawperf analyze --fail-on critical$/m);
+  assert.match(yaml, /^ {2}entry: clawperf analyze --in-project --fail-on critical$/m);
   assert.match(yaml, /^ {2}language: node$/m);
   assert.match(yaml, /^ {2}types: \[python\]$/m);
 });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeSources } from '../../src/pipeline.js';
-import { PY_HEADER } from './helpers.js';
+import { findingsOf, pollLoop, PY_HEADER, runCli, tempProject } from './helpers.js';
 
 function loopWith(comment: string): string {
   return `${PY_HEADER}def watch():\n    while True:${comment}\n        for entry in os.listdir(INBOX):\n            print(entry)\n        time.sleep(0.5)\n`;
@@ -34,4 +34,32 @@ test('suppression also lowers the counts in the summary', async () => {
   const quiet = await analyzeSources([{ path: 'a.py', text: loopWith('  # noqa: PO301') }], { select: ['PO301'] });
   assert.equal(flagged.summary.findings.critical, 1);
   assert.equal(quiet.summary.findings.critical, 0);
+});
+
+test('# clawperf: noqa silences a whole file, or the rules it names; --report-unused-noqa lists what suppresses nothing', () => {
+  const loop = `${PY_HEADER}${pollLoop('watch')}`;
+  const { dir, cleanup } = tempProject({
+    'all.py': `# clawperf: noqa\n${loop}`,
+    'some.py': `# clawperf: noqa: PO305\n${loop}`,
+    'stale.py': `${PY_HEADER}x = 1  # noqa: PO301\ny = 2  # noqa: E501\nz = 3  # noqa\n`,
+    'idle.py': '# clawperf: noqa\nx = 1\n',
+  });
+  try {
+    const run = runCli(['analyze', '.', '--format', 'json', '--no-memory', '--no-cache', '--fail-on', 'none', '--report-unused-noqa'], dir);
+    const findings = findingsOf(run);
+    assert.deepEqual(findings.filter((f) => f.file === 'all.py'), [], 'a bare file-level noqa silences every rule');
+    const some = findings.filter((f) => f.file === 'some.py').map((f) => f.rule);
+    assert.ok(some.includes('PO301') && !some.includes('PO305'), some.join(','));
+    // Only clawperf's own codes and file-level comments are judged: `# noqa: E501` and a bare `# noqa` may serve other tools.
+    assert.deepEqual(run.stderr.split('\n').filter((l) => l.includes('unused')), [
+      'clawperf: idle.py:1: unused `# clawperf: noqa` (it suppresses nothing)',
+      'clawperf: stale.py:6: unused noqa: PO301',
+    ]);
+    assert.equal(run.status, 1, 'unused noqa comments fail the run, as findings do');
+    const without = runCli(['analyze', '.', '--format', 'json', '--no-memory', '--no-cache', '--fail-on', 'none'], dir);
+    assert.equal(without.status, 0);
+    assert.doesNotMatch(without.stderr, /unused/);
+  } finally {
+    cleanup();
+  }
 });

@@ -1,13 +1,15 @@
 // `clawperf init`: the agent file, the MCP entry and the hook, merged with the user's settings, idempotent.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { AGENT_TEMPLATE } from '../../src/integrations/agent-template.js';
 
 const CLI = resolve('dist/src/cli/main.js');
+/** What init writes when the project does not resolve the package itself: this node and this install. */
+const LAUNCH = { command: process.execPath, args: [realpathSync(CLI)] };
 
 function clawperf(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
@@ -39,7 +41,7 @@ test('init twice leaves one MCP entry and one hook, and keeps unrelated user set
       assert.equal(r.code, 0, r.stderr);
     }
     const mcp = json(join(root, '.mcp.json'));
-    assert.deepEqual(mcp.mcpServers.clawperf, { command: 'npx', args: ['clawperf', 'mcp'] });
+    assert.deepEqual(mcp.mcpServers.clawperf, { command: LAUNCH.command, args: [...LAUNCH.args, 'mcp'] });
     assert.deepEqual(mcp.mcpServers.other, { command: 'other-server', args: ['--x'] });
     assert.equal(mcp.note, 'mine');
     const settings = json(join(root, '.claude', 'settings.json'));
@@ -48,7 +50,7 @@ test('init twice leaves one MCP entry and one hook, and keeps unrelated user set
     const post = settings.hooks.PostToolUse as { matcher: string; hooks: { command: string }[] }[];
     assert.equal(post.length, 2);
     assert.equal(post[0]!.hooks[0]!.command, 'prettier --write');
-    assert.equal(post.filter((e) => e.hooks.some((h) => h.command === 'npx clawperf hook')).length, 1);
+    assert.equal(post.filter((e) => e.hooks.some((h) => / hook$/.test(h.command) && h.command.includes(LAUNCH.args[0]!))).length, 1);
     assert.equal(post[1]!.matcher, 'Write|Edit|MultiEdit');
     const second = clawperf(['init', '--root', root, '--hooks'], root);
     assert.match(second.stdout, /already up to date/);
@@ -108,7 +110,44 @@ test('a user-edited agent file or clawperf entry is kept unless --force', () => 
     assert.deepEqual(json(join(root, '.mcp.json')).mcpServers.clawperf.args, ['clawperf', 'mcp', '--allow-run']);
     assert.equal(clawperf(['init', '--force'], root).code, 0);
     assert.equal(readFileSync(join(root, '.claude', 'agents', 'performance-engineer.md'), 'utf8'), AGENT_TEMPLATE);
-    assert.deepEqual(json(join(root, '.mcp.json')).mcpServers.clawperf.args, ['clawperf', 'mcp']);
+    assert.deepEqual(json(join(root, '.mcp.json')).mcpServers.clawperf.args, [...LAUNCH.args, 'mcp']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+/** Runs the MCP entry init wrote with `--version` in place of `mcp`: proof that the command starts clawperf. */
+function runMcpEntry(entry: { command: string; args: string[] }, cwd: string) {
+  return spawnSync(entry.command, [...entry.args.slice(0, -1), '--version'], { cwd, encoding: 'utf8', timeout: 30_000 });
+}
+
+test('the commands init writes run from the project: node + this install, or npx where the project has clawperf', () => {
+  const root = project();
+  try {
+    writeFileSync(join(root, 'agent.py'), 'import os\n');
+    assert.equal(clawperf(['init', '--hooks'], root).code, 0);
+    const entry = json(join(root, '.mcp.json')).mcpServers.clawperf as { command: string; args: string[] };
+    assert.notEqual(entry.command, 'npx', 'clawperf is not in the registry: a bare npx clawperf would answer E404');
+    const version = runMcpEntry(entry, root);
+    assert.equal(version.status, 0, version.stderr);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+/);
+    // The hook command, through a shell as Claude Code runs it, answers an event for an unrelated file.
+    const hook = json(join(root, '.claude', 'settings.json')).hooks.PostToolUse[0].hooks[0].command as string;
+    const event = JSON.stringify({ hook_event_name: 'PostToolUse', tool_name: 'Write', cwd: root, tool_input: { file_path: join(root, 'README.md') } });
+    const ran = spawnSync('sh', ['-c', hook], { cwd: root, input: event, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(ran.status, 0, ran.stderr);
+
+    // A project that has clawperf as a dependency gets `npx clawperf`, which resolves there.
+    const local = project();
+    try {
+      mkdirSync(join(local, 'node_modules'));
+      symlinkSync(resolve('.'), join(local, 'node_modules', 'clawperf'));
+      assert.equal(clawperf(['init'], local).code, 0);
+      const npx = json(join(local, '.mcp.json')).mcpServers.clawperf as { command: string; args: string[] };
+      assert.deepEqual(npx, { command: 'npx', args: ['clawperf', 'mcp'] });
+    } finally {
+      rmSync(local, { recursive: true, force: true });
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

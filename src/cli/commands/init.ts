@@ -11,7 +11,7 @@ export function registerInit(program: Command): void {
     .command('init')
     .description('set up a project for Claude Code: .claude/agents/performance-engineer.md, the clawperf MCP server in .mcp.json, and (--hooks) a PostToolUse hook')
     .option('--root <dir>', 'the project root (default: the current folder)', '.')
-    .option('--hooks', 'also add the PostToolUse hook (Write|Edit|MultiEdit → npx clawperf hook) to .claude/settings.json')
+    .option('--hooks', 'also add the PostToolUse hook (Write|Edit|MultiEdit → clawperf hook) to .claude/settings.json')
     .option('--force', 'replace an agent file or a "clawperf" MCP entry that differs from clawperf’s (other settings are never touched)')
     .action(async (options: { root: string; hooks?: boolean; force?: boolean }) => guarded(async () => {
       const root = resolve(options.root);

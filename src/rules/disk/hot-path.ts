@@ -7,11 +7,8 @@ import type { Severity } from '../types.js';
 import { literalItemCount, type Where } from '../../model/frequency.js';
 
 
-/** `test_x.py`, `x_test.py`, `conftest.py`: tests spawn and write files on purpose, once per test. */
-export function isTestFile(path: string): boolean {
-  const base = path.split('/').pop() ?? path;
-  return /^test_.*\.py$|_test\.py$|^conftest\.py$|^tests?\.py$/.test(base);
-}
+/** Test code (rules/test-files.ts): tests spawn and write files on purpose, once per test. */
+export { isTestFile } from '../test-files.js';
 
 export function loopTargets(file: FileModel, loop: LoopInfo): string[] {
   let target = loop.targetText;

@@ -6,6 +6,7 @@ import type { CallSite, Context, Expr, FileModel, FunctionInfo, LoopInfo, Projec
 import { CONTEXT_RANK } from '../../model/types.js';
 import { callsOfFunction } from '../../model/file-index.js';
 import { fileOp, isHttpCall, isOpen, isSubprocess, loopById, openMode, positional, keyword } from '../support.js';
+import { isTestFile as isTestPath } from '../test-files.js';
 
 // ---------- text
 
@@ -116,8 +117,7 @@ export function loopPassRate(file: FileModel, loop: LoopInfo, call: CallSite): C
 
 /** A handler reached from a test helper or a server: quiet when the whole file is a test. */
 export function isTestFile(file: FileModel): boolean {
-  const base = file.path.split('/').pop() ?? file.path;
-  return /^test_.*\.py$|_test\.py$|^conftest\.py$/.test(base);
+  return isTestPath(file.path);
 }
 
 // ---------- loops

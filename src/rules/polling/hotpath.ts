@@ -98,10 +98,8 @@ export function fmtEs(value: number): string {
   return fmt(value).replace(/[.,]/g, (c) => (c === ',' ? '.' : ','));
 }
 
-/** Test code (`tests/`, `test/`, `test_*.py`, `*_test.py`, `conftest.py`): performance rules stay quiet there. */
-export function isTestFile(path: string): boolean {
-  return /(^|\/)tests\/|(^|\/)test\/(?!fixtures\/|corpus\/)|(^|\/)test_[^/]*\.py$|_test\.py$|(^|\/)conftest\.py$/.test(path);
-}
+/** Test code (rules/test-files.ts): performance rules stay quiet there. */
+export { isTestFile } from '../test-files.js';
 
 /** What paces a sleeping loop: a plain sleep, an interruptible `Event/Condition.wait`, or a `select` on descriptors. */
 export function pacingOf(project: ProjectModel, file: FileModel, loop: LoopInfo): 'sleep' | 'event' | 'select' | undefined {
