@@ -64,6 +64,8 @@ export function findingsKey(paths: string[], modelKeys: (string | undefined)[], 
 export interface RulesOutput {
   findings: Finding[];
   errors: string[];
+  /** Findings a `# noqa` hides: not reported, still priced by the capacity model. */
+  suppressed?: Finding[];
 }
 
 /** A cached run: the rules' output and the digest of the linked project it came from. */

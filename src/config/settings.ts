@@ -20,6 +20,10 @@ export interface ConfigOptions {
   ignore?: string;
   exclude?: string;
   memoryDir?: string;
+  /** Messages per second per agent in the steady budget (`--message-rate`). */
+  messageRate?: string;
+  /** `[tool.clawperf] topology`: programs per role (no flag). */
+  topology?: Partial<Record<'per-agent' | 'singleton' | 'on-demand', string[]>>;
 }
 
 export interface ResolvedConfig {
@@ -81,6 +85,8 @@ export function resolveConfig(config: LoadedConfig, cwd = process.cwd()): Resolv
     ...(s.ignore !== undefined ? { ignore: s.ignore.join(',') } : {}),
     ...(s.exclude !== undefined ? { exclude: s.exclude.map((p) => rebaseExclude(p, config.dir, cwd)).join(',') } : {}),
     ...(s['memory-dir'] !== undefined ? { memoryDir: resolve(config.dir, s['memory-dir']) } : {}),
+    ...(s['message-rate'] !== undefined ? { messageRate: String(s['message-rate']) } : {}),
+    ...(s.topology !== undefined ? { topology: s.topology } : {}),
   };
   const perFileIgnores = Object.entries(s['per-file-ignores'] ?? {}).map(([glob, rules]) => perFileIgnore(glob, rules, config.dir, cwd));
   return { options, perFileIgnores, warnings };

@@ -1,5 +1,6 @@
 // What every reporter receives: findings already priced, facts already counted.
 import type { ProjectFacts } from '../impact/facts.js';
+import type { PriceKind } from '../impact/load.js';
 import type { ResourceBudget } from '../impact/price.js';
 import type { Totals } from '../impact/totals.js';
 import type { Impact } from '../impact/types.js';
@@ -8,8 +9,10 @@ import type { Finding, Lang } from '../rules/types.js';
 
 export interface PricedFinding extends Finding {
   impact: Impact;
-  /** The finding's cost at N agents, per resource. */
+  /** The finding's cost at N agents, per resource, in the budget `load` names (the number reports rank by). */
   budget: ResourceBudget;
+  /** Where that cost goes: idle (every pass), steady (per message), incident, or nowhere (startup, on-demand). */
+  load: PriceKind;
 }
 
 export interface RuntimeHotspot {

@@ -1,7 +1,11 @@
 // One analysis with everything a report needs (pricing, calibration, capacity), shared by the CLI,
 // the MCP server and the editor hook so they all say the same thing about the same code.
 import { resolve } from 'node:path';
-import { capacityVerdict, curveTable, verdictSentence, verdictToJson, type CapacityVerdict } from '../impact/capacity.js';
+import { capacityVerdict, curveTable, verdictSentence, verdictToJson, type CapacityInput, type CapacityVerdict } from '../impact/capacity.js';
+import { budgetLines, incidentLines, programsOf, stressSuggestion, topologyTable, topologyToJson } from '../impact/budgets.js';
+import { DEFAULT_MESSAGE_RATE } from '../impact/load.js';
+import { findUnitFiles } from '../discover/units.js';
+import { classifyEntries, type EntryPoint, type TopologyHints } from '../model/topology.js';
 import { readCalibration } from '../impact/calibration.js';
 import { buildReportData } from '../impact/index.js';
 import { readCapacityFile, readMachine, type MachineCapacity } from '../impact/machine.js';
@@ -20,6 +24,10 @@ export interface SessionOptions extends AnalyzeOptions {
   lang: Lang;
   /** A JSON file with another machine's capacity (`--capacity`). */
   capacityFile?: string;
+  /** Messages per second per agent in the steady budget (`--message-rate`, `message-rate`). */
+  messageRate?: number;
+  /** `[tool.clawperf] topology`: programs per role, over what the code and unit files say. */
+  topology?: TopologyHints['override'];
   /** Replaces the findings before pricing (runtime join, memory, baseline filters…). */
   transform?: (findings: Finding[], result: AnalysisResult) => Finding[];
   /** Sentences from project memory; a function is called after `transform` has run. */
@@ -33,6 +41,8 @@ export interface Session {
   data: ReportData;
   machine: MachineCapacity;
   verdicts: CapacityVerdict[];
+  /** Every entry point with its role and why. */
+  topology: EntryPoint[];
   /** Warnings about calibration or capacity files (one line each). */
   warnings: string[];
   /** Ids of the rules that ran (after --select/--ignore). */
@@ -50,21 +60,35 @@ export async function reportSession(input: { paths: string[] } | { sources: Sour
   const calibration = projectCalibration.measuredAt || projectCalibration.warning ? projectCalibration : readCalibration(resolve(options.cwd ?? process.cwd()));
   if (calibration.warning) warnings.push(calibration.warning);
   const machine = options.capacityFile ? readCapacityFile(options.capacityFile) : readMachine({ units: calibration.units });
-  const capacityInput = { findings, costs: unitCosts(calibration.costs), machine, baseMemoryMB: BASE_PROCESS_MB + (result.digest.importsRequests ? REQUESTS_IMPORT_MB : 0) };
+  const topology = classifyEntries(result.digest.topology?.entries ?? [], { unitFiles: findUnitFiles(resolve(result.root)), override: options.topology });
+  const messageRate = options.messageRate ?? DEFAULT_MESSAGE_RATE;
+  const capacityInput: CapacityInput = {
+    // Hidden findings (noqa, baseline, --diff) are not fixed: the machine still pays for them.
+    findings: [...findings, ...result.hidden], costs: unitCosts(calibration.costs), machine,
+    baseMemoryMB: BASE_PROCESS_MB + (result.digest.importsRequests ? REQUESTS_IMPORT_MB : 0),
+    pricing: { roles: new Map(topology.map((e) => [e.id, e.role])), sites: result.digest.topology?.sites, messageRate, programs: programsOf(topology) },
+  };
   const verdicts = options.agentCounts.map((n) => capacityVerdict(capacityInput, n));
   const verdict = verdicts[verdicts.length - 1]!;
-  const capacityLines = [`- ${verdictSentence(verdict, options.lang, machine)}`];
+  const capacityLines = [
+    `- ${verdictSentence(verdict, options.lang, machine)}`,
+    ...budgetLines(verdict, messageRate, options.lang),
+    ...incidentLines(findings, result.hidden, capacityInput, agents, options.lang),
+    ...topologyTable(topology, options.lang),
+    stressSuggestion(topology, agents, messageRate, options.lang),
+  ];
   if (verdicts.length > 1) capacityLines.push('', ...curveTable(verdicts, options.lang), '');
   const data = buildReportData(result, findings, {
     agents, lang: options.lang, measured: calibration.costs, measuredAt: calibration.measuredAt, capacityLines,
-    architectureAllowed: !verdict.holds,
+    architectureAllowed: !verdict.holds, capacity: capacityInput,
     memoryNotes: typeof options.memoryNotes === 'function' ? options.memoryNotes() : options.memoryNotes, unflagged: options.unflagged,
   });
+  const json = (v: CapacityVerdict) => ({ ...verdictToJson(v, machine), message_rate: messageRate, topology: topologyToJson(topology) });
   const extras: ReportExtras = {
-    capacity: verdicts.length > 1 ? verdicts.map((v) => verdictToJson(v, machine)) : verdictToJson(verdict, machine),
+    capacity: verdicts.length > 1 ? verdicts.map(json) : json(verdict),
   };
   return {
-    result, findings, data, machine, verdicts, warnings,
+    result, findings, data, machine, verdicts, topology, warnings,
     ruleIds: selectRules(options.rules ?? RULES, options).map((rule) => rule.meta.id),
     render(format: string) {
       const renderer = formatNamed(format);

@@ -26,8 +26,10 @@ function suppressed(file: FileModel, line: number, ruleId: string): boolean {
   return codes === undefined || codes.has(ruleId);
 }
 
-export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSelection): { findings: Finding[]; errors: string[] } {
+/** The rules' findings; `suppressed` are those a `# noqa` hides (hidden, not fixed: capacity still prices them). */
+export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSelection): { findings: Finding[]; errors: string[]; suppressed: Finding[] } {
   const findings: Finding[] = [];
+  const suppressedFindings: Finding[] = [];
   const errors: string[] = [];
   const active = selectRules(rules, selection);
   for (const file of project.files) {
@@ -43,8 +45,7 @@ export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSe
         continue;
       }
       for (const r of raw) {
-        if (suppressed(file, r.span.line, rule.meta.id)) continue;
-        findings.push({
+        (suppressed(file, r.span.line, rule.meta.id) ? suppressedFindings : findings).push({
           rule: rule.meta.id, dimension: rule.meta.dimension, severity: r.severity, file: file.path,
           line: r.span.line, column: r.span.column, endLine: r.span.endLine, context: r.context,
           title: rule.meta.title, message: r.message, whyAtScale: r.whyAtScale, proposal: r.proposal,
@@ -53,7 +54,7 @@ export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSe
       }
     }
   }
-  return { findings: sortFindings(dedupe(findings)), errors };
+  return { findings: sortFindings(dedupe(findings)), errors, suppressed: sortFindings(dedupe(suppressedFindings)) };
 }
 
 /** One finding per rule and line: a rule may reach the same line through two paths. */

@@ -37,6 +37,10 @@ export interface AnalyzeCliOptions {
   verbose?: boolean;
   /** A `clawperf trace` result to join: findings confirmed at runtime use the measured rate. */
   trace?: string;
+  /** `--message-rate R`: messages per second per agent in the steady budget. */
+  messageRate?: string;
+  /** `[tool.clawperf] topology` (config only). */
+  topology?: Partial<Record<'per-agent' | 'singleton' | 'on-demand', string[]>>;
   /** `--jobs N`: parse threads (default one per core; 1 = no worker threads). */
   jobs?: string;
   /** False with `--no-cache`: the content cache (`.clawperf/cache/`) is neither read nor written. */
@@ -45,6 +49,13 @@ export interface AnalyzeCliOptions {
   cacheDir?: string;
   /** Options typed on the command line; the others may come from `[tool.clawperf]`. */
   explicit?: ReadonlySet<string>;
+}
+
+function parseRate(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const rate = Number(value);
+  if (value.trim() === '' || !Number.isFinite(rate) || rate <= 0) throw new UsageError(`--message-rate must be a number of messages per second per agent above 0 (got "${value}")`);
+  return rate;
 }
 
 function parseJobs(value: string | undefined): number | undefined {
@@ -87,7 +98,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
       return memory.transform(joined.findings, analysis);
     },
     memoryNotes: () => memory.notes(lang), unflagged,
-    agentCounts, lang, capacityFile: options.capacity,
+    agentCounts, lang, capacityFile: options.capacity, messageRate: parseRate(options.messageRate), topology: options.topology,
     select: list(options.select), ignore: list(options.ignore), exclude: list(options.exclude), perFileIgnores,
     keepFindings: ci.keepFindings, onProgress: progress.update, onStage: times.record,
     jobs: parseJobs(options.jobs), cache: options.cache === false ? false : options.cacheDir ?? process.env.CLAWPERF_CACHE_DIR ?? true,
@@ -152,6 +163,7 @@ export function registerAnalyze(program: Command): void {
     .option('--select <rules>', 'only these rules, prefixes or dimensions (comma-separated)')
     .option('--ignore <rules>', 'skip these rules, prefixes or dimensions (comma-separated)')
     .option('--exclude <patterns>', 'extra paths to exclude, gitignore-style (comma-separated)')
+    .option('--message-rate <r>', 'messages (or requests) per second per agent in the steady budget (default 0.2: one every 5 s)')
     .option('--capacity <file>', 'evaluate the capacity verdict for another machine (JSON: cores, memoryMB, fdLimit, …)')
     .option('--trace <file>', 'join runtime evidence from `clawperf trace` (.clawperf/trace.json): confirmed findings use measured rates')
     .option('--no-memory', 'do not read or update the project memory')
