@@ -1,7 +1,9 @@
 // One analysis with everything a report needs (pricing, calibration, capacity), shared by the CLI,
 // the MCP server and the editor hook so they all say the same thing about the same code.
 import { resolve } from 'node:path';
-import { capacityVerdict, curveTable, verdictSentence, verdictToJson, type CapacityInput, type CapacityVerdict } from '../impact/capacity.js';
+import { capacityVerdict, curveTable, processesAt, verdictSentence, verdictToJson, type CapacityInput, type CapacityVerdict } from '../impact/capacity.js';
+import { compareMeasured, measuredTable } from '../impact/measured.js';
+import type { StressResult } from '../runtime/stress/types.js';
 import { budgetLines, incidentLines, programsOf, stressSuggestion, topologyTable, topologyToJson } from '../impact/budgets.js';
 import { DEFAULT_MESSAGE_RATE } from '../impact/load.js';
 import { findUnitFiles } from '../discover/units.js';
@@ -26,6 +28,8 @@ export interface SessionOptions extends AnalyzeOptions {
   capacityFile?: string;
   /** Messages per second per agent in the steady budget (`--message-rate`, `message-rate`). */
   messageRate?: number;
+  /** A `clawperf stress` result: section 1 prints predicted vs measured at its agent counts (`--measured`). */
+  measured?: StressResult;
   /** `[tool.clawperf] topology`: programs per role, over what the code and unit files say. */
   topology?: TopologyHints['override'];
   /** Replaces the findings before pricing (runtime join, memory, baseline filters…). */
@@ -78,6 +82,10 @@ export async function reportSession(input: { paths: string[] } | { sources: Sour
     stressSuggestion(topology, agents, messageRate, options.lang),
   ];
   if (verdicts.length > 1) capacityLines.push('', ...curveTable(verdicts, options.lang), '');
+  if (options.measured) {
+    const rows = compareMeasured(options.measured, (n) => ({ verdict: capacityVerdict(capacityInput, n), processes: processesAt(capacityInput, n) }));
+    capacityLines.push('', options.lang === 'es' ? `Previsto frente a medido (\`clawperf stress\`: ${options.measured.command.join(' ')}):` : `Predicted vs measured (\`clawperf stress\`: ${options.measured.command.join(' ')}):`, '', ...measuredTable(rows, options.lang), '');
+  }
   const data = buildReportData(result, findings, {
     agents, lang: options.lang, measured: calibration.costs, measuredAt: calibration.measuredAt, capacityLines,
     architectureAllowed: !verdict.holds, capacity: capacityInput,

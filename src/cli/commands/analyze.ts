@@ -4,6 +4,8 @@ import { ciFilter } from '../../ci/index.js';
 import { applyProjectConfig, explicitOptions } from '../../config/apply.js';
 import { memorySession } from '../../memory/analysis.js';
 import { joinTrace, readTrace } from '../../runtime/trace/index.js';
+import { loadStressResult } from '../../runtime/stress/index.js';
+import type { StressResult } from '../../runtime/stress/types.js';
 import type { RuntimeHotspot } from '../../report/data.js';
 import { MemoryError } from '../../memory/index.js';
 import { commonRoot } from '../../pipeline.js';
@@ -37,6 +39,8 @@ export interface AnalyzeCliOptions {
   verbose?: boolean;
   /** A `clawperf trace` result to join: findings confirmed at runtime use the measured rate. */
   trace?: string;
+  /** `--measured FILE`: a `clawperf stress` result to print predicted vs measured against. */
+  measured?: string;
   /** `--message-rate R`: messages per second per agent in the steady budget. */
   messageRate?: string;
   /** `[tool.clawperf] topology` (config only). */
@@ -49,6 +53,14 @@ export interface AnalyzeCliOptions {
   cacheDir?: string;
   /** Options typed on the command line; the others may come from `[tool.clawperf]`. */
   explicit?: ReadonlySet<string>;
+}
+
+function readMeasured(path: string): StressResult {
+  try {
+    return loadStressResult(path);
+  } catch (error) {
+    throw new UsageError(`--measured: ${(error as Error).message}`);
+  }
 }
 
 function parseRate(value: string | undefined): number | undefined {
@@ -99,6 +111,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
     },
     memoryNotes: () => memory.notes(lang), unflagged,
     agentCounts, lang, capacityFile: options.capacity, messageRate: parseRate(options.messageRate), topology: options.topology,
+    measured: options.measured ? readMeasured(options.measured) : undefined,
     select: list(options.select), ignore: list(options.ignore), exclude: list(options.exclude), perFileIgnores,
     keepFindings: ci.keepFindings, onProgress: progress.update, onStage: times.record,
     jobs: parseJobs(options.jobs), cache: options.cache === false ? false : options.cacheDir ?? process.env.CLAWPERF_CACHE_DIR ?? true,
@@ -163,6 +176,7 @@ export function registerAnalyze(program: Command): void {
     .option('--select <rules>', 'only these rules, prefixes or dimensions (comma-separated)')
     .option('--ignore <rules>', 'skip these rules, prefixes or dimensions (comma-separated)')
     .option('--exclude <patterns>', 'extra paths to exclude, gitignore-style (comma-separated)')
+    .option('--measured <file>', 'a `clawperf stress` result (stress.json): section 1 prints predicted vs measured per resource, flagging ratios outside 0.5–2×')
     .option('--message-rate <r>', 'messages (or requests) per second per agent in the steady budget (default 0.2: one every 5 s)')
     .option('--capacity <file>', 'evaluate the capacity verdict for another machine (JSON: cores, memoryMB, fdLimit, …)')
     .option('--trace <file>', 'join runtime evidence from `clawperf trace` (.clawperf/trace.json): confirmed findings use measured rates')
