@@ -102,8 +102,10 @@ function priceOne(finding: Finding, model: PricingModel, agents: number): LoadPr
   const messages = model.messageRate * (copies.perAgent * agents + copies.singletons * agents);
   const basis = `${roleNote}; ${model.messageRate} message/s per agent (stated load) ${note.join(' ')}`.trim();
   const s = withRate(messages * items, basis);
-  // Threads, descriptors and memory a message holds are held by the messages in flight (rate × task time), not by every item ever.
-  const inFlight = (messages / processes) * TASK_SECONDS;
+  // Threads, descriptors and memory a message holds are held by the messages in flight (Little's law: arrivals/s ×
+  // the seconds each spends here, from the priced time of its operations), not by every item ever.
+  const priced = budgetOf(s, 1, model.costs).cores;
+  const inFlight = priced.high > 0 ? center(priced.low, priced.high) / processes : (messages / processes) * TASK_SECONDS;
   const threads = spec.currentResources?.threads;
   const ratio = threads ? Math.min(threads, inFlight) / threads : Math.min(1, inFlight);
   const heldFactor = processes * ratio;
@@ -132,20 +134,21 @@ function scaleRates(budget: ResourceBudget, k: number): ResourceBudget {
  */
 export function priceAll(findings: Finding[], model: PricingModel, agents: number): LoadPrice[] {
   const prices = findings.map((f) => priceOne(f, model, agents));
-  const busy = new Map<string, { seconds: number; lines: Set<string> }>();
+  const busy = new Map<string, { lines: Map<string, number> }>();
   findings.forEach((f, i) => {
     const site = model.sites?.[`${f.file}:${f.line}`];
     const p = prices[i]!;
     if (p.kind !== 'idle' || !site?.pollLoop || p.processes === 0) return;
-    const entry = busy.get(site.pollLoop) ?? { seconds: 0, lines: new Set() };
+    const entry = busy.get(site.pollLoop) ?? { lines: new Map<string, number>() };
     const key = `${f.file}:${f.line}`;
-    if (!entry.lines.has(key)) entry.seconds += center(p.budget.cores.low, p.budget.cores.high) / p.processes;
-    entry.lines.add(key);
+    // Rules on one call price it once: the smallest view of its time (as `sameCall` does for the budgets).
+    const seconds = center(p.budget.cores.low, p.budget.cores.high) / p.processes;
+    entry.lines.set(key, Math.min(entry.lines.get(key) ?? Infinity, seconds));
     busy.set(site.pollLoop, entry);
   });
   return prices.map((p, i) => {
     const site = model.sites?.[`${findings[i]!.file}:${findings[i]!.line}`];
-    const fraction = p.kind === 'idle' && site?.pollLoop ? busy.get(site.pollLoop)?.seconds ?? 0 : 0;
+    const fraction = p.kind === 'idle' && site?.pollLoop ? [...(busy.get(site.pollLoop)?.lines.values() ?? [])].reduce((a, b) => a + b, 0) : 0;
     if (fraction <= 0.01) return p;
     const k = 1 / (1 + fraction);
     const basis = `${p.basis}; a pass takes ${(fraction * (site?.intervalSeconds ?? 1)).toFixed(2)} s at this N, so ${(k * 100).toFixed(0)} % of the nominal passes`;
