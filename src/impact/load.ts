@@ -92,14 +92,15 @@ function priceOne(finding: Finding, model: PricingModel, agents: number): LoadPr
   }
   if (load === 'pass') {
     const interval = site?.intervalSeconds && site.intervalSeconds > 0 ? site.intervalSeconds : 1;
-    const perProcess = items / interval;
-    const basis = `${roleNote}; one pass every ${interval} s${site?.intervalSeconds ? '' : ' (assumed)'} ${note.join(' ')}`.trim();
+    // Without a topology (findings built by hand) the rule's own rate stands.
+    const perProcess = site ? items / interval : spec.rate.perSecond;
+    const basis = site ? `${roleNote}; one pass every ${interval} s${site.intervalSeconds ? '' : ' (assumed)'} ${note.join(' ')}`.trim() : `${roleNote}; ${spec.rate.basis.en}`;
     // When idle, the folders a pass lists hold nothing waiting: a listing costs what an empty folder costs.
     const s = { ...withRate(perProcess * processes, basis), current: spec.current.map((o) => (o.unit === 'listdir' ? { ...o, unit: 'listdir_idle' as const } : o)) };
     return { kind: 'idle', spec: s, budget: held(budgetOf(s, 1, model.costs), processes), processes, heldFactor: processes, basis };
   }
   // Per message: each per-agent copy gets the stated rate, a singleton gets every agent's messages.
-  const messages = model.messageRate * (copies.perAgent * agents + copies.singletons * agents);
+  const messages = site ? model.messageRate * (copies.perAgent * agents + copies.singletons * agents) : spec.rate.perSecond * processes;
   const basis = `${roleNote}; ${model.messageRate} message/s per agent (stated load) ${note.join(' ')}`.trim();
   const s = withRate(messages * items, basis);
   // Threads, descriptors and memory a message holds are held by the messages in flight (Little's law: arrivals/s ×
