@@ -5,7 +5,7 @@
 // the digest; the roles are decided at pricing time, from unit files, names and `[tool.clawperf] topology`.
 import { basename } from 'node:path';
 import { lastSegment } from '../util/dotted.js';
-import { siteLoad, type SiteLoad } from './frequency.js';
+import { siteLoad, type SiteLoad } from './site-load.js';
 import type { FileModel, ProjectModel } from './types.js';
 
 export const ROLES = ['per-agent', 'singleton', 'on-demand'] as const;
