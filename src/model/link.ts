@@ -1,6 +1,7 @@
 // Links file models into the project model: the call graph across modules, which loops poll (and how
 // often), and the hot-path context of every call site (DESIGN.md "Hot-path contexts").
 import type { CallSite, Context, FileModel, FunctionInfo, LoopInfo, PollInfo, ProjectModel } from './types.js';
+import { CONTEXT_RANK } from './types.js';
 import { lastSegment } from '../util/dotted.js';
 
 /** Handler base classes of http.server / socketserver whose methods run once per request. */
@@ -308,7 +309,6 @@ function markPollLoops(files: FileModel[], edges: Edge[], functionsById: Project
   });
 }
 
-const HEAT: Record<Context, number> = { startup: 0, per_task: 1, loop: 2, poll_loop: 3, handler: 4 };
 
 interface Entry { context: Context; pollLoop?: { file: FileModel; loopId: number }; via: string[] }
 
@@ -452,7 +452,7 @@ function assignCallContexts(files: FileModel[], setup: SetupScopes, entryOf: (fn
         functionId = call.functionId;
         inherited = functionId ? entryOf(functionId) : undefined;
       }
-      const best = own && (!inherited || HEAT[own.context] >= HEAT[inherited.context]) ? own : inherited;
+      const best = own && (!inherited || CONTEXT_RANK[own.context] >= CONTEXT_RANK[inherited.context]) ? own : inherited;
       call.context = best?.context ?? 'startup';
       if (best?.via.length) call.via = best.via;
       const pollLoop = best?.pollLoop && loopWithId(best.pollLoop.file, best.pollLoop.loopId);
@@ -521,7 +521,7 @@ function propagateContexts(edges: Edge[], entries: (Entry | undefined)[], number
         : site.context === 'loop' ? 'per_task' : site.context;
       if (context === 'startup') continue;
       const current = entries[edge.toFn];
-      if (current && HEAT[current.context] >= HEAT[context]) continue;
+      if (current && CONTEXT_RANK[current.context] >= CONTEXT_RANK[context]) continue;
       if (edge.entryPoint) entries[edge.toFn] = { context, via: [] };
       else if (site.context === 'loop') entries[edge.toFn] = { context: 'per_task', via: [...site.via, edge.from.calleeText] };
       else entries[edge.toFn] = { ...site, via: [...site.via, edge.from.calleeText] };

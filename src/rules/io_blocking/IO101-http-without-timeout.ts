@@ -1,6 +1,7 @@
 // IO101: an HTTP request (requests, a Session, urllib) with no timeout can block its caller forever.
 import { cycleRate } from '../../impact/rate.js';
-import { fmt, fmtEs, isTestFile, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, isTestFile } from '../polling/hotpath.js';
+import { withContext } from '../../model/frequency.js';
 import { report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { callText, destinationOf, httpKind, httpUnit, httpVerb, projectSetsDefaultTimeout, sessionsHaveDefaultTimeout, timeoutOf, urlArg, withKeyword } from './http.js';

@@ -1,7 +1,8 @@
 // IO105: a timeout that does not protect: `timeout=None` written out, or one so large (minutes) that a
 // hung peer still stalls the caller for minutes.
 import { cycleRate } from '../../impact/rate.js';
-import { fmt, fmtEs, isTestFile, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, isTestFile } from '../polling/hotpath.js';
+import { withContext } from '../../model/frequency.js';
 import { keyword, milder, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { destinationOf, httpKind, httpUnit, isLongRunningEndpoint, timeoutOf, urlArg, withKeyword } from './http.js';

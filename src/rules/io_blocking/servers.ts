@@ -2,7 +2,8 @@
 // `TCPServer`, or a threading/forking one), which handler class it is constructed with, and which
 // functions run on the request path of each handler (do_GET… and their direct callees).
 import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
-import { classInfo, contexts, isRouteFunction, reachable, resolveClass } from '../polling/hotpath.js';
+import { classInfo, reachable, resolveClass } from '../../model/calls.js';
+import { contexts, isRouteFunction } from '../../model/frequency.js';
 import { keyword, positional } from '../support.js';
 import { qualifyText } from './http.js';
 

@@ -2,6 +2,7 @@
 // parts that vary (`unit`, `path`), and whether a shell is in between. Recognises argv lists, strings
 // (`"cat " + path`, f-strings, `"rm %s" % p`, `.format`), `shlex.split(...)`, `sys.executable`, and a
 // command held in a local variable assigned just before the call.
+import { splitTopLevel } from '../../util/split.js';
 import type { CallSite, Expr, FileModel } from '../../model/types.js';
 import { lookupTable } from '../../util/lookup.js';
 import { argvOf, keyword, positional, SUBPROCESS_CALLS } from '../support.js';
@@ -46,34 +47,6 @@ export interface ListItem {
   text: string;
   /** A name whose value is known (`INBOX`): literal for matching, but the name is what examples reuse. */
   named?: boolean;
-}
-
-/**
- * Splits text at a separator outside brackets and string literals: `["a", x, f"{y}"]`'s inner text at
- * commas, `"cat " + path` at `+`. Empty parts (a trailing comma) are dropped.
- */
-export function splitTopLevel(text: string, separator = ','): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quote: string | undefined;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
-    else if (ch === separator && depth === 0) {
-      parts.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start).trim());
-  return parts.filter(Boolean);
 }
 
 /** The content of a plain (non-f) string literal's text, or undefined. */
