@@ -147,9 +147,13 @@ export function topologyDigest(project: ProjectModel, lines: { file: string; lin
     const key = `${path}:${line}`;
     const file = byPath.get(path);
     if (sites[key] || !file) continue;
-    const fnId = functionAt(file, line);
-    const from = entries.filter((e) => e.kind === 'main' && (fnId === undefined ? e.file === path : reached.get(e.file)?.has(fnId))).map((e) => e.id);
-    sites[key] = { entries: from, ...siteLoad(project, file, line) };
+    const load = siteLoad(project, file, line);
+    // A line paced by a poll loop runs per pass only in the programs that run that loop.
+    const [loopPath, loopLine] = load.load === 'pass' && load.pollLoop ? [load.pollLoop.slice(0, load.pollLoop.lastIndexOf(':')), Number(load.pollLoop.slice(load.pollLoop.lastIndexOf(':') + 1))] : [path, line];
+    const at = byPath.get(loopPath) ?? file;
+    const fnId = functionAt(at, loopLine);
+    const from = entries.filter((e) => e.kind === 'main' && (fnId === undefined ? e.file === at.path : reached.get(e.file)?.has(fnId))).map((e) => e.id);
+    sites[key] = { entries: from, ...load };
   }
   return { entries, sites };
 }
