@@ -3,7 +3,7 @@
 import type { EntryPoint } from '../model/topology.js';
 import type { Finding, Lang } from '../rules/types.js';
 import { pricingModel, type CapacityInput, type CapacityVerdict, type Programs, type Resource } from './capacity.js';
-import { itemsPerRun, priceAll } from './load.js';
+import { center, itemsPerRun, priceAll } from './load.js';
 import { formatNumber } from './price.js';
 
 const s = (lang: Lang, es: string, en: string) => (lang === 'es' ? es : en);
@@ -64,7 +64,7 @@ export function incidentLines(findings: Finding[], hidden: Finding[], input: Cap
     } else if (price.kind === 'idle' && site?.loops.includes('agents') && price.processes <= 2) {
       seen.add(key);
       const { items } = itemsPerRun(site, f.cost, agents);
-      const perPass = price.spec.rate.perSecond > 0 ? (Math.sqrt(Math.max(price.budget.cores.low, 1e-9) * Math.max(price.budget.cores.high, 1e-9)) / price.spec.rate.perSecond) * items : 0;
+      const perPass = price.spec.rate.perSecond > 0 ? (center(price.budget.cores.low, price.budget.cores.high) / price.spec.rate.perSecond) * items : 0;
       const spawns = f.cost.current.filter((o) => o.unit === 'subprocess' || o.unit === 'fork').reduce((n, o) => n + o.count, 0) * items;
       lines.push(s(lang,
         `- Una vuelta de \`${site.pollLoop ?? key}\` (programa único) recorre ${formatNumber(items, lang)} agentes/unidades en \`${key}\`: ~${formatNumber(perPass, lang)} s y ${formatNumber(spawns, lang)} procesos por vuelta con ${formatNumber(agents, lang)} agentes; crece con N (latencia por vuelta), no se multiplica por N.`,

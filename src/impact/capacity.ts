@@ -2,7 +2,7 @@
 // Does the design hold N agents, which resource saturates first, and at how many agents does it break?
 import type { Finding, Lang } from '../rules/types.js';
 import type { MachineCapacity } from './machine.js';
-import { BUDGETS, DEFAULT_MESSAGE_RATE, findingBudgets, type BudgetName, type PricingModel } from './load.js';
+import { BUDGETS, center, DEFAULT_MESSAGE_RATE, findingBudgets, type BudgetName, type PricingModel } from './load.js';
 import { formatNumber, type ResourceBudget } from './price.js';
 import { BASE_PROCESS_MB } from './totals.js';
 import type { UnitCost, UnitId } from './types.js';
@@ -49,11 +49,6 @@ export interface CapacityInput {
   baseMemoryMB?: number;
   /** The topology and the stated load; without it every finding is priced per agent at its rule's rate. */
   pricing?: Omit<PricingModel, 'costs'> & { programs: Programs };
-}
-
-function center(low: number, high: number): number {
-  // Central estimate of a cost range: the geometric mean, since ranges span up to 10×.
-  return low > 0 && high > 0 ? Math.sqrt(low * high) : (low + high) / 2;
 }
 
 export function pricingModel(input: Pick<CapacityInput, 'costs' | 'pricing'>): PricingModel {

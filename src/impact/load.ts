@@ -118,7 +118,8 @@ function legacyLoad(finding: Finding): SiteTopology['load'] {
   return finding.context === 'startup' ? 'startup' : finding.context === 'poll_loop' ? 'pass' : 'message';
 }
 
-function center(low: number, high: number): number {
+/** Central estimate of a cost range: the geometric mean, since ranges span up to 10×. */
+export function center(low: number, high: number): number {
   return low > 0 && high > 0 ? Math.sqrt(low * high) : (low + high) / 2;
 }
 

@@ -90,7 +90,8 @@ function pollReach(project: ProjectModel): Map<string, PollReach> {
   return found;
 }
 
-function innermostFunction(file: FileModel, line: number): string | undefined {
+/** The innermost function holding `line` of `file` (undefined at module level). */
+export function functionAt(file: FileModel, line: number): string | undefined {
   let best: { id: string; size: number } | undefined;
   for (const fn of file.functions.values()) {
     if (fn.span.line <= line && line <= fn.span.endLine && (!best || fn.span.endLine - fn.span.line < best.size)) best = { id: fn.id, size: fn.span.endLine - fn.span.line };
@@ -113,7 +114,7 @@ export function siteLoad(project: ProjectModel, file: FileModel, line: number): 
   const loopIds = call?.loopIds ?? file.loops.filter((l) => l.span.line <= line && line <= l.span.endLine).sort((a, b) => b.span.line - a.span.line).map((l) => l.id);
   const own = loopIds.map((id) => file.loops.find((l) => l.id === id)).find((l) => l?.poll);
   if (own?.poll) return paced({ pollLoop: `${file.path}:${own.span.line}`, intervalSeconds: own.poll.intervalSeconds, loops: [] }, loopsOf(file, loopIds, own.id).map(loopKind), '');
-  const fnId = innermostFunction(file, line);
+  const fnId = functionAt(file, line);
   const reach = fnId ? pollReach(project).get(fnId) : undefined;
   if (reach) return paced(reach, [...reach.loops, ...loopsOf(file, loopIds).map(loopKind)], ` ${reach.pollLoop}`);
   const context = call?.context ?? 'startup';

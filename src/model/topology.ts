@@ -5,7 +5,7 @@
 // the digest; the roles are decided at pricing time, from unit files, names and `[tool.clawperf] topology`.
 import { basename } from 'node:path';
 import { lastSegment } from '../util/dotted.js';
-import { siteLoad, type SiteLoad } from './site-load.js';
+import { functionAt, siteLoad, type SiteLoad } from './site-load.js';
 import type { FileModel, ProjectModel } from './types.js';
 
 export const ROLES = ['per-agent', 'singleton', 'on-demand'] as const;
@@ -111,15 +111,6 @@ function runsForever(project: ProjectModel, file: FileModel, reached: Set<string
   scan(file, (id) => id === undefined);
   for (const f of project.files) scan(f, (id) => id !== undefined && reached.has(id));
   return { longRunning: longRunning || server, server };
-}
-
-/** The function that holds `line` of `file` (innermost), or undefined at module level. */
-function functionAt(file: FileModel, line: number): string | undefined {
-  let best: { id: string; size: number } | undefined;
-  for (const fn of file.functions.values()) {
-    if (fn.span.line <= line && line <= fn.span.endLine && (!best || fn.span.endLine - fn.span.line < best.size)) best = { id: fn.id, size: fn.span.endLine - fn.span.line };
-  }
-  return best?.id;
 }
 
 /** Entry points and, for each given `file:line`, who reaches it and when it runs. */
