@@ -49,29 +49,29 @@ export function incidentLines(findings: Finding[], hidden: Finding[], input: Cap
   const all = [...findings, ...hidden];
   const model = pricingModel(input);
   const prices = priceAll(all, model, agents);
-  const lines: string[] = [];
-  const seen = new Set<string>();
+  const incidents = new Map<string, string>();
+  const passes = new Map<string, { seconds: number; spawns: number; items: number; loop: string }>();
   all.forEach((f, i) => {
     const key = `${f.file}:${f.line}`;
     const price = prices[i]!;
     const site = model.sites?.[key];
-    if (seen.has(key)) return;
-    if (price.kind === 'incident') {
-      seen.add(key);
-      lines.push(s(lang,
-        `- Incidente: mientras \`${key}\` espera (${site?.reason ?? 'bucle sin pausa'}), cada proceso que espera quema un núcleo: hasta ${formatNumber(price.processes, lang)} núcleos con ${formatNumber(agents, lang)} agentes.`,
-        `- Incident: while \`${key}\` waits (${site?.reason ?? 'a loop with no pause'}), each waiting process burns one core: up to ${formatNumber(price.processes, lang)} cores at ${formatNumber(agents, lang)} agents.`));
-    } else if (price.kind === 'idle' && site?.loops.includes('agents') && price.processes <= 2) {
-      seen.add(key);
+    if (price.kind === 'incident' && !incidents.has(key)) {
+      incidents.set(key, s(lang,
+        `- Incidente: mientras \`${key}\` espera (\`${site?.reason ?? 'while …'}\`, sin pausa), cada proceso que espera quema un núcleo: hasta ${formatNumber(price.processes, lang)} núcleos con ${formatNumber(agents, lang)} agentes.`,
+        `- Incident: while \`${key}\` waits (\`${site?.reason ?? 'while …'}\`, no pause), each waiting process burns one core: up to ${formatNumber(price.processes, lang)} cores at ${formatNumber(agents, lang)} agents.`));
+    } else if (price.kind === 'idle' && site?.loops.includes('agents') && price.spec.rate.perSecond > 0) {
+      // Several rules on one call: the smallest view prices it once (as the budgets do).
       const { items } = itemsPerRun(site, f.cost, agents);
-      const perPass = price.spec.rate.perSecond > 0 ? (center(price.budget.cores.low, price.budget.cores.high) / price.spec.rate.perSecond) * items : 0;
-      const spawns = f.cost.current.filter((o) => o.unit === 'subprocess' || o.unit === 'fork').reduce((n, o) => n + o.count, 0) * items;
-      lines.push(s(lang,
-        `- Una vuelta de \`${site.pollLoop ?? key}\` (programa único) recorre ${formatNumber(items, lang)} agentes/unidades en \`${key}\`: ~${formatNumber(perPass, lang)} s y ${formatNumber(spawns, lang)} procesos por vuelta con ${formatNumber(agents, lang)} agentes; crece con N (latencia por vuelta), no se multiplica por N.`,
-        `- One pass of \`${site.pollLoop ?? key}\` (a singleton) walks ${formatNumber(items, lang)} agents/units at \`${key}\`: ~${formatNumber(perPass, lang)} s and ${formatNumber(spawns, lang)} processes per pass at ${formatNumber(agents, lang)} agents; it grows with N (latency per pass), it is not multiplied by N.`));
+      const seconds = (center(price.budget.cores.low, price.budget.cores.high) / price.spec.rate.perSecond) * items;
+      const spawns = (price.budget.processes / price.spec.rate.perSecond) * items;
+      const seen = passes.get(key);
+      if (!seen || seconds < seen.seconds) passes.set(key, { seconds, spawns, items, loop: site.pollLoop ?? key });
     }
   });
-  return lines;
+  const passLines = [...passes].map(([key, p]) => s(lang,
+    `- Una vuelta de \`${p.loop}\` recorre ${formatNumber(p.items, lang)} agentes/unidades en \`${key}\`: ~${formatNumber(p.seconds, lang)} s y ${formatNumber(p.spawns, lang)} procesos por vuelta con ${formatNumber(agents, lang)} agentes; crece con N (latencia por vuelta), no se multiplica por N.`,
+    `- One pass of \`${p.loop}\` walks ${formatNumber(p.items, lang)} agents/units at \`${key}\`: ~${formatNumber(p.seconds, lang)} s and ${formatNumber(p.spawns, lang)} processes per pass at ${formatNumber(agents, lang)} agents; it grows with N (latency per pass), it is not multiplied by N.`));
+  return [...passLines, ...incidents.values()];
 }
 
 /** The `clawperf stress` command that would check this verdict on this machine. */

@@ -109,7 +109,7 @@ function paced(reach: PollReach, loops: LoopKind[], how: string): SiteLoad {
 /** When the line `line` of `file` runs. */
 export function siteLoad(project: ProjectModel, file: FileModel, line: number): SiteLoad {
   const spin = busyWaitAt(file, line);
-  if (spin) return { load: 'incident', loops: [], reason: `while ${spin.conditionText ?? '…'} (no sleep)` };
+  if (spin) return { load: 'incident', loops: [], reason: `while ${spin.conditionText ?? '…'}` };
   const call = file.calls.find((c) => c.span.line === line) ?? file.calls.find((c) => c.span.line <= line && line <= c.span.endLine);
   const loopIds = call?.loopIds ?? file.loops.filter((l) => l.span.line <= line && line <= l.span.endLine).sort((a, b) => b.span.line - a.span.line).map((l) => l.id);
   const own = loopIds.map((id) => file.loops.find((l) => l.id === id)).find((l) => l?.poll);
