@@ -3,6 +3,7 @@
 // folders, examples/workers) idle and with a message feeder, and prints the static prediction beside what was
 // measured, per resource, flagging ratios outside 0.5–2×. A benchmark that prints numbers, not a timed test.
 // Options: --counts 1,10,30  --duration 10  --rate 1 (messages/s per agent)  --only demo-agent,dispatcher,workers
+// --reference (price with the brief's reference costs instead of calibrating this machine first)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,8 +69,16 @@ function runStress(scenario, n) {
   return { result, spawnsPerSecond: spawns / (DURATION + WARMUP) };
 }
 
+// The unit costs of this machine (`clawperf calibrate`): the reference table's subprocess (5–50 ms) is wall time,
+// and stress measures CPU; --reference keeps the brief's table.
+const CALIBRATED = !process.argv.includes('--reference');
+if (CALIBRATED) {
+  mkdirSync(OUT, { recursive: true });
+  execFileSync(process.execPath, [CLI, 'calibrate', '--dir', OUT], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 async function predict(scenario, n) {
-  return reportSession({ paths: [scenario.project] }, { agentCounts: [n], lang: 'en', cache: false, messageRate: scenario.rate || 1, topology: scenario.topology });
+  return reportSession({ paths: [scenario.project] }, { agentCounts: [n], lang: 'en', cache: false, cwd: CALIBRATED ? OUT : ROOT, messageRate: scenario.rate || 1, topology: scenario.topology });
 }
 
 const fmt = (x) => (x === null || x === undefined ? '—' : x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toPrecision(2));
@@ -88,6 +97,7 @@ for (const scenario of SCENARIOS) {
     process.stderr.write(`done: ${scenario.name} at ${n}\n`);
   }
 }
+console.log(`Unit costs: ${CALIBRATED ? 'calibrated on this machine (clawperf calibrate)' : 'reference table'}; ${DURATION} s per count after ${WARMUP} s warm-up; steady load ${RATE} message/s per agent.\n`);
 console.log('| Scenario | N | Resource | Predicted | Measured | Pred/meas |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.scenario} | ${r.agents} | ${r.figure} | ${fmt(r.predicted)} | ${fmt(r.measured)} | ${r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`}${r.off ? ' (outside 0.5–2×)' : ''} |`);
