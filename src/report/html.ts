@@ -176,7 +176,7 @@ interface CapacityJson {
   agents: number;
   holds: boolean;
   breaking_point: number | null;
-  resources: Record<string, { utilisation: number; demand: number; capacity: number; unit: string }>;
+  resources: Record<string, { utilisation: number; demand: number; capacity: number | null; unit: string }>;
 }
 
 function isCapacity(value: unknown): value is CapacityJson {
@@ -241,7 +241,8 @@ export function capacityCurveChart(points: CapacityJson[], lang: Lang): string {
 /** With one agent count: utilisation bars per resource at N, against the 100 % line. */
 export function utilisationChart(point: CapacityJson, lang: Lang): string {
   const title = lang === 'es' ? `Uso de la máquina con ${formatNumber(point.agents)} agentes` : `Machine use at ${formatNumber(point.agents)} agents`;
-  const entries = Object.entries(point.resources);
+  // Spawns/s have no machine limit (capacity null): a bar needs one.
+  const entries = Object.entries(point.resources).filter(([, r]) => r.capacity !== null);
   const width = 820;
   const labelWidth = 130;
   const barArea = 520;
