@@ -230,7 +230,7 @@ export function capacityCurveChart(points: CapacityJson[], lang: Lang): string {
     parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${coords.join(' ')}"/>`);
     for (const p of points) {
       const u = p.resources[resource]!;
-      parts.push(`<circle cx="${xOf(p.agents).toFixed(1)}" cy="${yOf(u.utilisation).toFixed(1)}" r="3.5" fill="${color}"><title>${svgText(`${resource} @ ${p.agents}: ${formatNumber(u.demand)} / ${formatNumber(u.capacity)} ${u.unit} (${formatNumber(u.utilisation * 100)} %)`)}</title></circle>`);
+      parts.push(`<circle cx="${xOf(p.agents).toFixed(1)}" cy="${yOf(u.utilisation).toFixed(1)}" r="3.5" fill="${color}"><title>${svgText(`${resource} @ ${p.agents}: ${formatNumber(u.demand)} / ${formatNumber(u.capacity ?? Infinity)} ${u.unit} (${formatNumber(u.utilisation * 100)} %)`)}</title></circle>`);
     }
     parts.push(`<rect x="${left + plotW + 6}" y="${top + 24 + index * 18}" width="12" height="4" fill="${color}"/><text x="${left + plotW + 24}" y="${top + 30 + index * 18}" class="legend">${svgText(resource)}</text>`);
   });
@@ -261,7 +261,7 @@ export function utilisationChart(point: CapacityJson, lang: Lang): string {
     const w = Math.max(r.utilisation > 0 ? 1.5 : 0, (r.utilisation / maxU) * barArea);
     parts.push(
       `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end" class="label">${svgText(resource)}</text>`,
-      `<rect x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="16" fill="${r.utilisation >= 1 ? COLORS.critical : COLORS.expected}"><title>${svgText(`${formatNumber(r.demand)} / ${formatNumber(r.capacity)} ${r.unit}`)}</title></rect>`,
+      `<rect x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="16" fill="${r.utilisation >= 1 ? COLORS.critical : COLORS.expected}"><title>${svgText(`${formatNumber(r.demand)} / ${formatNumber(r.capacity ?? Infinity)} ${r.unit}`)}</title></rect>`,
       `<text x="${labelWidth + w + 6}" y="${y + 15}" class="value">${formatNumber(r.utilisation * 100)} %</text>`,
     );
   });
