@@ -189,3 +189,11 @@ export function findingBudgets(findings: Finding[], model: PricingModel, agents:
   const sum = (m: Map<string, ResourceBudget>) => [...m.values()].reduce(addBudgets, emptyBudget());
   return { idle: sum(byLine.idle), steady: sum(byLine.steady), incident: sum(byLine.incident) };
 }
+
+/** The same finding after its proposed change, in the same budget and the same processes. */
+export function expectedBudgetOf(price: LoadPrice, costs: Record<UnitId, UnitCost>): ResourceBudget {
+  if (price.kind === 'on-demand') return emptyBudget();
+  const after = budgetOf(price.spec, 1, costs, 'expected');
+  const held = { ...after, fds: after.fds * price.heldFactor, memoryMB: after.memoryMB * price.heldFactor, threads: after.threads * price.heldFactor };
+  return price.kind === 'incident' ? { ...held, cores: price.spec.expected.length ? { low: 0, high: 0 } : price.budget.cores } : held;
+}

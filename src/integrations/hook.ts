@@ -15,8 +15,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fingerprintFindings } from '../ci/fingerprint.js';
 import { readCalibration } from '../impact/calibration.js';
-import { priceFinding } from '../impact/price.js';
-import { unitCosts } from '../impact/units.js';
+import { priceFindings } from '../impact/index.js';
 import { analyzeSources } from '../pipeline.js';
 import type { Finding, Lang, Severity } from '../rules/types.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -120,8 +119,11 @@ export async function checkFile(path: string, cwd: string, options: HookOptions)
   const rel = relative(options.root, absolute);
   const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : absolute;
   const result = await analyzeSources([{ path: shown, text }], { cwd: options.root, agents: options.agents });
-  const findings = result.findings.filter((f) => REPORTED.includes(f.severity));
-  const fingerprints = fingerprintFindings(result.findings, result);
+  const calibration = readCalibration(options.root);
+  // Priced as in the report: the severity follows the price at N and the context (impact/severity.ts).
+  const priced = priceFindings(result.findings, { agents: options.agents, lang: options.lang, measured: calibration.costs, ...(calibration.measuredAt ? { measuredAt: calibration.measuredAt } : {}) });
+  const findings = priced.filter((f) => REPORTED.includes(f.severity));
+  const fingerprints = fingerprintFindings(priced, result);
   const byFinding = new Map(fingerprints.map((f) => [f.finding, f.fingerprint]));
 
   const cacheFile = cachePath(options.root, shown);
@@ -133,8 +135,6 @@ export async function checkFile(path: string, cwd: string, options: HookOptions)
     // a read-only project: the hook still reports, it just cannot remember what it said
   }
   const fresh = findings.filter((f) => !previous?.has(byFinding.get(f)!));
-  const calibration = readCalibration(options.root);
-  const costs = unitCosts(calibration.costs);
   const order = (f: Finding) => REPORTED.indexOf(f.severity) * 1e6 + f.line;
   return {
     file: shown,
@@ -142,7 +142,7 @@ export async function checkFile(path: string, cwd: string, options: HookOptions)
     total: findings.length,
     fresh: fresh.sort((a, b) => order(a) - order(b)).map((finding) => ({
       finding,
-      impact: priceFinding(finding, { agents: options.agents, costs, lang: options.lang, ...(calibration.measuredAt ? { measuredAt: calibration.measuredAt } : {}) }).current,
+      impact: finding.impact.current,
     })),
   };
 }

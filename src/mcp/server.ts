@@ -43,12 +43,12 @@ export function createServer(tools: ClawperfTools): McpServer {
     description:
       'Static analysis of Python files or folders under the project root: the five-section performance report (Diagnóstico Actual … Roadmap) ' +
       'with every finding priced at N agents. content[0] is the report (Markdown, or JSON with format "json"); with format "md", content[1] is ' +
-      'the JSON contract ({version, agents, summary, findings[]: rule, dimension, severity, file, line, message, why_at_scale, impact, proposal, phase}); ' +
+      'the JSON contract ({version, agents, summary, findings[]: rule, dimension, severity, file, line, message, why_at_scale, impact, proposal, phase, group}); ' +
       'a last block starting with "note:" may follow (files left out, no trace yet). Reads and updates the project memory unless memory is false.',
     inputSchema: {
       paths: z.array(z.string()).optional().describe('files, folders or globs relative to the project root (default: the whole project)'),
       lang,
-      ask: z.string().optional().describe("the user's request, to pick the language in auto mode"),
+      ask: z.string().optional().describe("the user's question: the findings on the paths, functions and names it mentions lead the report (also picks the language in auto mode)"),
       agents: z.number().int().min(1).max(1_000_000).optional().describe('concurrent agents to price for (default 100)'),
       format: z.enum(['md', 'json']).optional().describe('md (default) or json'),
       select: z.array(z.string()).optional().describe('only these rules, prefixes or dimensions'),

@@ -92,7 +92,7 @@ export class ClawperfTools {
       else note = `no ${TRACE_FILE} yet: run the trace tool first; analysed without runtime evidence`;
     }
     const options: SessionOptions = {
-      agentCounts: [input.agents ?? 100], lang, cwd: this.root.path,
+      agentCounts: [input.agents ?? 100], lang, cwd: this.root.path, ask: input.ask,
       // Not as exclude patterns: a name like `#x.py`, `!x.py` or `a[1].py` is not a literal gitignore pattern.
       accept,
       ...(input.select?.length ? { select: input.select } : {}),
@@ -118,7 +118,7 @@ export class ClawperfTools {
     const memoryWarnings = memory ? [...memory.warnings()] : [];
     if (memory) {
       try {
-        memoryWarnings.push(...await memory.record(session.result, session.findings, session.ruleIds));
+        memoryWarnings.push(...await memory.record(session.result, session.findings, session.ruleIds, session.numbers));
       } catch (error) {
         memoryWarnings.push(`memory not updated: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { AnalysedFile, AnalysisResult } from '../pipeline.js';
 import type { Finding, Lang } from '../rules/types.js';
-import { consultMemory, findingIgnored, updateMemory, type MemoryFinding, type Preferences } from './index.js';
+import { consultMemory, findingIgnored, updateMemory, type MemoryFinding, type Preferences, type RunNumbers } from './index.js';
 
 export interface MemorySession {
   /** Applies preferences and marks what memory already knew; pass as the report's transform. */
@@ -13,8 +13,8 @@ export interface MemorySession {
   /** Sentences for section 1 of the report. */
   notes(lang: Lang): string[];
   warnings(): string[];
-  /** Records this run (after the report is written). */
-  record(result: AnalysisResult, findings: Finding[], rules?: string[]): Promise<string[]>;
+  /** Records this run (after the report is written), with the numbers it priced. */
+  record(result: AnalysisResult, findings: Finding[], rules?: string[], numbers?: RunNumbers): Promise<string[]>;
 }
 
 /** A stable place for a finding inside its file: the enclosing function, or the line's text. */
@@ -94,11 +94,11 @@ export function memorySession(root: string, options: { dir?: string; enabled: bo
         : `Project memory: ${known} of these bottlenecks were already known (the oldest since ${since})${regressions ? `; ${regressions} are regressions of something once resolved` : ''}.`];
     },
     warnings: () => warnings,
-    async record(result, findings, rules) {
+    async record(result, findings, rules, numbers) {
       if (!options.enabled) return [];
       const byPath = new Map(result.files.map((f) => [f.path, f]));
       const outcome = await updateMemory({
-        root, dir: options.dir, runId: randomUUID(), rules,
+        root, dir: options.dir, runId: randomUUID(), rules, ...(numbers ? { numbers } : {}),
         findings: findings.map((f) => ({ ...f, file: toRootRelative(root, f.file), anchor: anchorOf(result, byPath.get(f.file), f.line) })),
         // Files with syntax errors are left out: their entries must not be marked resolved.
         analysedFiles: result.files.filter((f) => !f.parseError).map((f) => toRootRelative(root, f.path)),

@@ -18,7 +18,7 @@ import { parsePreferences, type Preferences } from './preferences.js';
 import { inClaudeMd, noteTopic, renderAll } from './render.js';
 import { loadState, serializeState } from './state.js';
 import { cleanupTemps, memoryDir, readText, withLock, writeFilesAtomic, type LockOptions } from './store.js';
-import { addNote, addOptimization, annotate, applyRun, forgetMatching, type OptimizationRecord } from './update.js';
+import { addMeasurement, addNote, addOptimization, annotate, applyNumbers, applyRun, forgetMatching, type OptimizationRecord, type RunNumbers } from './update.js';
 
 export { MemoryError, type MemoryErrorCode } from './errors.js';
 export {
@@ -35,7 +35,7 @@ export {
 export { findingIgnored, globToRegExp, parsePreferences, pathIgnored, type Preferences } from './preferences.js';
 export { MAX_INDEX_LINES } from './render.js';
 export { DEFAULT_MEMORY_DIR, memoryDir, type LockOptions } from './store.js';
-export { findingKey, type OptimizationRecord } from './update.js';
+export { findingKey, type OptimizationRecord, type RunNumbers } from './update.js';
 
 export interface MemoryOptions {
   /** The memory folder, absolute or relative to the root (default `.claude/agent-memory/performance-engineer`). */
@@ -112,6 +112,8 @@ export interface UpdateMemoryInput extends MemoryOptions {
   rules?: readonly string[];
   /** Identifies the run: two sightings in the same run count once. Never written to the Markdown. */
   runId: string;
+  /** What the run priced: unit costs, the capacity verdict, the topology (kept as dated numbers). */
+  numbers?: RunNumbers;
 }
 
 export interface UpdateMemoryResult {
@@ -124,16 +126,17 @@ export interface UpdateMemoryResult {
 /** Records one analysis run: call after the report, unless `--no-memory`. Throws MemoryError when it cannot write. */
 export async function updateMemory(input: UpdateMemoryInput): Promise<UpdateMemoryResult> {
   if (typeof input.runId !== 'string' || input.runId.trim() === '') throw new MemoryError('updateMemory needs a run id', 'INVALID');
-  const { result, warnings } = await mutate(input.root, input, (state, today) =>
-    applyRun(state, {
+  const { result, warnings } = await mutate(input.root, input, (state, today) => {
+    if (input.numbers) applyNumbers(state, input.numbers, today);
+    return applyRun(state, {
       root: input.root,
       findings: input.findings,
       analysedFiles: input.analysedFiles,
       runId: input.runId,
       today,
       ...(input.rules ? { rules: input.rules } : {}),
-    }),
-  );
+    });
+  });
   return { warnings, ...result };
 }
 
@@ -222,6 +225,18 @@ export async function recordOptimization(
   requireText(record.title, 'record');
   const { result, warnings } = await mutate(root, options, (state, today) => addOptimization(state, record, today));
   return { key: result.key, warnings };
+}
+
+/** Records a runtime result (`clawperf stress`, `clawperf trace`) with today's date, one line. */
+export async function recordMeasurement(
+  root: string,
+  kind: 'stress' | 'trace',
+  text: string,
+  options: MemoryOptions = {},
+): Promise<{ warnings: string[] }> {
+  requireText(text, 'record');
+  const { warnings } = await mutate(root, options, (state, today) => addMeasurement(state, kind, text, today));
+  return { warnings };
 }
 
 export interface MemoryView {

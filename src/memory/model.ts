@@ -54,15 +54,29 @@ export interface OptimizationEntry {
   date: string;
 }
 
+/** The numbers an engineer keeps beside the bottlenecks (seed: "performance characteristics", "scalability limits"). */
+export type MeasurementKind = 'topology' | 'unit-costs' | 'capacity' | 'stress' | 'trace';
+export const MEASUREMENT_KINDS: readonly MeasurementKind[] = ['topology', 'unit-costs', 'capacity', 'stress', 'trace'];
+
+export interface MeasurementEntry {
+  /** `unit-costs` and `topology` hold one current value; `capacity 2026-12-08 100`, `stress 2026-12-08 ab12cd` one per day/run. */
+  key: string;
+  kind: MeasurementKind;
+  date: string; // YYYY-MM-DD
+  /** One line, as the report or the runtime tool said it. */
+  text: string;
+}
+
 export interface MemoryState {
   version: 1;
   bottlenecks: BottleneckEntry[];
   notes: NoteEntry[];
   optimizations: OptimizationEntry[];
+  measurements: MeasurementEntry[];
 }
 
 export function emptyState(): MemoryState {
-  return { version: 1, bottlenecks: [], notes: [], optimizations: [] };
+  return { version: 1, bottlenecks: [], notes: [], optimizations: [], measurements: [] };
 }
 
 export const STATE_FILE = '.state.json';

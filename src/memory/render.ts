@@ -4,6 +4,7 @@
 import type { Severity } from '../rules/types.js';
 import {
   INDEX_FILE,
+  STATE_FILE,
   SEVERITY_ICON,
   SEVERITY_RANK,
   TOPICS,
@@ -12,6 +13,7 @@ import {
   normalizeText,
   topic,
   type BottleneckEntry,
+  type MeasurementEntry,
   type MemoryState,
   type NoteEntry,
   type OptimizationEntry,
@@ -156,6 +158,8 @@ interface View {
   notes: NoteEntry[];
   optimizations: OptimizationEntry[];
   notesByTopic: Map<TopicId, NoteEntry[]>;
+  /** Current values first (topology, unit costs), then dated results newest first. */
+  measurements: MeasurementEntry[];
 }
 
 /** Whether the project's CLAUDE.md already states this text (case- and whitespace-insensitive). */
@@ -190,7 +194,21 @@ function view(state: MemoryState, options: RenderOptions): View {
       .filter((o) => !inClaude(o.title))
       .sort((a, b) => b.date.localeCompare(a.date) || a.key.localeCompare(b.key)),
     notesByTopic,
+    measurements: [...state.measurements].sort(byMeasurement),
   };
+}
+
+const MEASUREMENT_ORDER: Record<MeasurementEntry['kind'], number> = { topology: 0, 'unit-costs': 1, capacity: 2, stress: 3, trace: 4 };
+const MEASUREMENT_LABEL: Record<MeasurementEntry['kind'], string> = { topology: 'Topology', 'unit-costs': 'Unit costs', capacity: 'Capacity', stress: 'Stress', trace: 'Trace' };
+
+function byMeasurement(a: MeasurementEntry, b: MeasurementEntry): number {
+  return MEASUREMENT_ORDER[a.kind] - MEASUREMENT_ORDER[b.kind] || b.date.localeCompare(a.date) || a.key.localeCompare(b.key);
+}
+
+/** `- Capacity 2026-12-08: at 100 agents …` (current values say since when). */
+export function measurementLine(m: MeasurementEntry): string {
+  const when = m.kind === 'topology' || m.kind === 'unit-costs' ? ` (since ${m.date})` : ` ${m.date}`;
+  return `- ${MEASUREMENT_LABEL[m.kind]}${when}: ${oneLine(m.text, 400)} ${keyComment(m.key)}`;
 }
 
 // ---------------------------------------------------------------- hot paths
@@ -303,6 +321,18 @@ function renderIndex(v: View): string {
     items: v.verified.map((e) => bottleneckLine(e, false)),
     cap: 60,
     more: (hidden) => `_… ${hidden} more in ${link('bottlenecks')}_`,
+  });
+
+  sections.push({
+    heading: '## Numbers',
+    summary: [
+      v.measurements.length
+        ? '_What the analyses priced and the runs measured: topology, unit costs, the capacity verdict and its limiting resource over time, stress and trace results_'
+        : '_Nothing measured yet: `clawperf analyze` records the unit costs and the capacity verdict, `clawperf stress` and `trace` their results_',
+    ],
+    items: v.measurements.map(measurementLine),
+    cap: 24,
+    more: (hidden) => `_… ${hidden} older results in ${STATE_FILE}_`,
   });
 
   const hot = hotPaths(v.verified);

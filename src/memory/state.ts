@@ -8,7 +8,9 @@ import {
   STATE_FILE,
   TOPICS,
   emptyState,
+  MEASUREMENT_KINDS,
   type BottleneckEntry,
+  type MeasurementEntry,
   type MemoryState,
   type NoteEntry,
   type OptimizationEntry,
@@ -79,6 +81,11 @@ const checkOptimization: Check<OptimizationEntry> = (r) =>
       }
     : undefined;
 
+const checkMeasurement: Check<MeasurementEntry> = (r) =>
+  nonEmpty(r.key) && nonEmpty(r.text) && isDate(r.date) && (MEASUREMENT_KINDS as readonly unknown[]).includes(r.kind)
+    ? { key: r.key, kind: r.kind as MeasurementEntry['kind'], date: r.date, text: r.text }
+    : undefined;
+
 export interface Loaded {
   state: MemoryState;
   warnings: string[];
@@ -133,6 +140,7 @@ function parseState(text: string, warnings: string[]): MemoryState | undefined {
     bottlenecks: validEntries(obj.bottlenecks, checkBottleneck, 'bottleneck', warnings),
     notes: validEntries(obj.notes, checkNote, 'note', warnings),
     optimizations: validEntries(obj.optimizations, checkOptimization, 'optimization', warnings),
+    measurements: validEntries(obj.measurements, checkMeasurement, 'measurement', warnings),
   };
 }
 
@@ -191,6 +199,7 @@ export function serializeState(state: MemoryState): string {
     bottlenecks: [...state.bottlenecks].sort((a, b) => a.key.localeCompare(b.key)),
     notes: state.notes,
     optimizations: [...state.optimizations].sort((a, b) => a.date.localeCompare(b.date) || a.key.localeCompare(b.key)),
+    measurements: [...state.measurements].sort((a, b) => a.date.localeCompare(b.date) || a.key.localeCompare(b.key)),
   };
   return JSON.stringify(sorted, null, 1) + '\n';
 }

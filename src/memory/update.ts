@@ -249,3 +249,49 @@ export function addOptimization(state: MemoryState, record: OptimizationRecord, 
   else state.optimizations.push(entry);
   return entry;
 }
+
+// ---------------------------------------------------------------- numbers
+
+/** What one analysis priced, one line each (English, like the rest of memory). */
+export interface RunNumbers {
+  /** Who multiplies by N: per-agent entry points, singletons, on-demand CLIs (when the model knows it). */
+  topology?: string;
+  /** The unit costs this run used and where they came from (measured here or the reference table). */
+  unitCosts?: string;
+  /** The capacity verdict at N and its limiting resource. */
+  capacity?: { agents: number; text: string };
+}
+
+/** Dated measurements kept per kind (capacity per agent count, stress, trace): the most recent ones. */
+export const MAX_DATED = 12;
+
+function keepRecent(state: MemoryState, prefix: string): void {
+  const dated = state.measurements.filter((m) => m.key.startsWith(prefix)).sort((a, b) => b.date.localeCompare(a.date) || b.key.localeCompare(a.key));
+  const drop = new Set(dated.slice(MAX_DATED).map((m) => m.key));
+  state.measurements = state.measurements.filter((m) => !drop.has(m.key));
+}
+
+/** The one current value of a kind (`topology`, `unit-costs`): its date moves only when the text changes. */
+function setCurrent(state: MemoryState, kind: 'topology' | 'unit-costs', text: string, today: string): void {
+  const old = state.measurements.find((m) => m.key === kind);
+  if (old?.text === text) return;
+  state.measurements = state.measurements.filter((m) => m.key !== kind);
+  state.measurements.push({ key: kind, kind, date: today, text });
+}
+
+/** A dated result (a verdict, a stress or trace run); a capacity verdict is added only when it changed. */
+export function addMeasurement(state: MemoryState, kind: 'capacity' | 'stress' | 'trace', text: string, today: string, series = ''): void {
+  const prefix = `${kind} ${series ? `${series} ` : ''}`;
+  const latest = state.measurements.filter((m) => m.key.startsWith(prefix)).sort((a, b) => b.date.localeCompare(a.date))[0];
+  if (kind === 'capacity' && latest?.text === text) return;
+  const key = `${prefix}${today}${kind === 'capacity' ? '' : ` ${shortHash(text)}`}`;
+  state.measurements = state.measurements.filter((m) => m.key !== key);
+  state.measurements.push({ key, kind, date: today, text });
+  keepRecent(state, prefix);
+}
+
+export function applyNumbers(state: MemoryState, numbers: RunNumbers, today: string): void {
+  if (numbers.topology) setCurrent(state, 'topology', numbers.topology, today);
+  if (numbers.unitCosts) setCurrent(state, 'unit-costs', numbers.unitCosts, today);
+  if (numbers.capacity) addMeasurement(state, 'capacity', numbers.capacity.text, today, `${numbers.capacity.agents}`);
+}

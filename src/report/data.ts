@@ -2,6 +2,7 @@
 import type { ProjectFacts } from '../impact/facts.js';
 import type { PriceKind } from '../impact/load.js';
 import type { ResourceBudget } from '../impact/price.js';
+import type { Point } from '../impact/rank.js';
 import type { Totals } from '../impact/totals.js';
 import type { Impact } from '../impact/types.js';
 import type { AnalysisSummary } from '../pipeline.js';
@@ -13,6 +14,10 @@ export interface PricedFinding extends Finding {
   budget: ResourceBudget;
   /** Where that cost goes: idle (every pass), steady (per message), incident, or nowhere (startup, on-demand). */
   load: PriceKind;
+  /** The same after the proposed change. */
+  expectedBudget: ResourceBudget;
+  /** The point (call site) this finding belongs to: `file:line`. */
+  group: string;
 }
 
 export interface RuntimeHotspot {
@@ -28,6 +33,10 @@ export interface ReportData {
   summary: AnalysisSummary;
   facts: ProjectFacts;
   findings: PricedFinding[];
+  /** One point per call site, ranked by price (asked ones first). */
+  points: Point[];
+  /** `--ask`: the question and the words of it that matched the code (empty: none did). */
+  question?: { text: string; terms: string[] };
   totals: Totals;
   costSource: 'measured' | 'reference' | 'mixed';
   measuredAt?: string;

@@ -1,5 +1,6 @@
 // Output formats by name. Each renderer turns the same ReportData into text; none analyses.
 import type { ReportData } from './data.js';
+import { renderConcise } from './concise.js';
 import { renderGithub } from './github.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
@@ -18,6 +19,7 @@ export const FORMATS: Record<string, Renderer> = {
   sarif: (data) => renderSarif(data),
   github: (data) => renderGithub(data),
   html: (data, extras) => renderHtml(data, extras),
+  concise: (data) => renderConcise(data),
 };
 
 /** The renderer of a format name (`md`, `json`, …); undefined for any other name. */

@@ -8,6 +8,7 @@ export function findingToJson(f: PricedFinding, lang: ReportData['lang']) {
     impact: { current: f.impact.current, expected: f.impact.expected, improvement: f.impact.improvement, assumptions: f.impact.assumptions },
     proposal: { change: f.proposal.change[lang], justification: f.proposal.justification[lang], tradeoff: f.proposal.tradeoff[lang], example: f.proposal.example },
     phase: f.phase,
+    group: f.group,
     ...(f.runtime ? { runtime: { confirmed: true, kind: f.runtime.kind, events: f.runtime.events, events_per_second: f.runtime.eventsPerSecond } } : {}),
     ...(f.memory ? { memory: { known_since: f.memory.knownSince, regression: f.memory.regression ?? false } } : {}),
   };

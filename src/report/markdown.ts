@@ -3,6 +3,7 @@
 import type { ProjectFacts } from '../impact/facts.js';
 import { formatNumber } from '../impact/price.js';
 import type { Lang, Phase, Severity } from '../rules/types.js';
+import { comparePoints, type Point } from '../impact/rank.js';
 import type { PricedFinding, ReportData } from './data.js';
 
 const T = {
@@ -32,11 +33,6 @@ const T = {
   } as Record<Severity, { es: string; en: string }>,
 } as const;
 
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, important: 1, minor: 2 };
-/** Section 2 lists every critical and important finding; minor ones beyond this are summarised. */
-const MAX_MINOR_BULLETS = 25;
-/** Section 3 proposes one point per rule; locations beyond this are summarised. */
-const MAX_LOCATIONS = 6;
 
 function s(lang: Lang, es: string, en: string): string {
   return lang === 'es' ? es : en;
@@ -57,9 +53,32 @@ function pluralize(n: number, lang: Lang, es: [string, string], en: [string, str
 
 // ---------- section 1
 
+/** The asked points section 1 names one by one (all of them lead sections 2–5). */
+const ASKED_SHOWN = 4;
+
+/** `--ask`: the question, the names it used, and the points that explain it (they lead sections 2–5). */
+function answerLine(data: ReportData): string[] {
+  const { lang, question } = data;
+  if (!question) return [];
+  const asked = data.points.filter((p) => p.asked);
+  if (!asked.length) {
+    return [s(lang,
+      `- Pregunta: «${question.text}»: no nombra ningún fichero, función ni variable del código; el informe sigue el orden por coste.`,
+      `- Question: “${question.text}”: it names no file, function or variable of the code; the report keeps the order by cost.`)];
+  }
+  const explain = asked.filter((p) => p.severity !== 'minor');
+  const cheap = asked.filter((p) => p.severity === 'minor');
+  const list = (points: Point[]) => points.slice(0, ASKED_SHOWN).map((p) => `${where(p.lead)} (${p.lead.title[lang]})`).join(', ') +
+    (points.length > ASKED_SHOWN ? s(lang, ` y ${points.length - ASKED_SHOWN} más`, ` and ${points.length - ASKED_SHOWN} more`) : '');
+  const names = question.terms.map((t) => `\`${t}\``).join(', ');
+  return [s(lang,
+    `- Pregunta: «${question.text}» (nombra ${names}): ${explain.length ? `lo explica${explain.length > 1 ? 'n' : ''} ${list(explain)}` : 'ningún punto caro lo explica'}${cheap.length ? `; relacionado${cheap.length > 1 ? 's' : ''} pero de bajo coste: ${list(cheap)}` : ''}. Van primero en las secciones 2–5.`,
+    `- Question: “${question.text}” (names ${names}): ${explain.length ? `explained by ${list(explain)}` : 'no costly point explains it'}${cheap.length ? `; related but cheap: ${list(cheap)}` : ''}. They lead sections 2–5.`)];
+}
+
 function diagnosis(data: ReportData): string[] {
   const { lang, summary, facts, totals, agents } = data;
-  const lines: string[] = [];
+  const lines: string[] = [...answerLine(data)];
   lines.push(s(lang,
     `- Analizados ${pluralize(summary.files, lang, ['fichero', 'ficheros'], ['file', 'files'])} Python, ${formatNumber(summary.lines, lang)} líneas${summary.parse_errors ? `; ${summary.parse_errors} con errores de sintaxis (analizados donde el árbol es válido)` : ''}.`,
     `- Analysed ${pluralize(summary.files, lang, ['fichero', 'ficheros'], ['Python file', 'Python files'])}, ${formatNumber(summary.lines, lang)} lines${summary.parse_errors ? `; ${summary.parse_errors} with syntax errors (analysed where the tree is sound)` : ''}.`));
@@ -119,18 +138,28 @@ function serverLines(facts: ProjectFacts, lang: Lang): string[] {
   return lines;
 }
 
+const FILE_OPS = { es: ['operación de fichero', 'operaciones de fichero'], en: ['file operation', 'file operations'] } as { es: [string, string]; en: [string, string] };
+const SUBPROCESSES = { es: ['subproceso', 'subprocesos'], en: ['subprocess', 'subprocesses'] } as { es: [string, string]; en: [string, string] };
+
 function pollLines(facts: ProjectFacts, lang: Lang): string[] {
   if (!facts.pollLoops.length) return [s(lang, '- Bucles de sondeo: ninguno encontrado.', '- Polling loops: none found.')];
   return facts.pollLoops.map((loop) => {
     const interval = loop.intervalSeconds !== undefined ? `${formatNumber(loop.intervalSeconds, lang)} s` : `? (${loop.intervalText})`;
     const source = { literal: s(lang, 'literal', 'literal'), constant: s(lang, 'constante', 'constant'), environment: s(lang, 'variable de entorno, valor por defecto', 'environment default'), 'argument-default': s(lang, 'argumento', 'argument default'), unknown: s(lang, 'desconocido', 'unknown') }[loop.intervalSource] ?? loop.intervalSource;
     return s(lang,
-      `- Bucle de sondeo ${where(loop)}: cada ${interval} (\`${loop.intervalText}\`, ${source})${loop.backoff ? ', con back-off' : ', sin back-off'}; ${loop.fileOpsPerPoll} operaciones de fichero y ${loop.subprocessesPerPoll} subprocesos por vuelta.`,
-      `- Polling loop ${where(loop)}: every ${interval} (\`${loop.intervalText}\`, ${source})${loop.backoff ? ', with back-off' : ', no back-off'}; ${loop.fileOpsPerPoll} file operations and ${loop.subprocessesPerPoll} subprocesses per pass.`);
+      `- Bucle de sondeo ${where(loop)}: cada ${interval} (\`${loop.intervalText}\`, ${source})${loop.backoff ? ', con back-off' : ', sin back-off'}; ${pluralize(loop.fileOpsPerPoll, lang, FILE_OPS.es, FILE_OPS.en)} y ${pluralize(loop.subprocessesPerPoll, lang, SUBPROCESSES.es, SUBPROCESSES.en)} por vuelta.`,
+      `- Polling loop ${where(loop)}: every ${interval} (\`${loop.intervalText}\`, ${source})${loop.backoff ? ', with back-off' : ', no back-off'}; ${pluralize(loop.fileOpsPerPoll, lang, FILE_OPS.es, FILE_OPS.en)} and ${pluralize(loop.subprocessesPerPoll, lang, SUBPROCESSES.es, SUBPROCESSES.en)} per pass.`);
   });
 }
 
-// ---------- section 2
+// ---------- section 2: the top points by price, one bullet per call site
+
+/** Section 2 and the impact table show this many points; the rest are one line each in `--format concise`. */
+export const TOP_POINTS = 10;
+/** Phase 1 lists at most this many changes (the brief's "quick wins"); phases 2 and 3 as many as they hold. */
+export const MAX_PHASE_ITEMS: Record<Phase, number> = { 1: 7, 2: 7, 3: 5 };
+/** Days of work a change of each phase takes (the phase headings' own estimate), for "saving per day". */
+const PHASE_DAYS: Record<Phase, number> = { 1: 1, 2: 4, 3: 10 };
 
 function annotations(f: PricedFinding, lang: Lang): string {
   const notes: string[] = [];
@@ -140,87 +169,96 @@ function annotations(f: PricedFinding, lang: Lang): string {
   return notes.length ? ` [${notes.join('; ')}]` : '';
 }
 
-function criticalPoints(findings: PricedFinding[], lang: Lang): string[] {
-  if (!findings.length) return [s(lang, '- Ningún punto crítico detectado en el código analizado.', '- No critical points detected in the analysed code.')];
+/** `file:line` and the rule tags of a point: `shell.py:18` [SP501 SP504 SP505 PA903]. */
+function site(point: Point): string {
+  return `${where(point.lead)} [${[...new Set(point.findings.map((f) => f.rule))].join(' ')}]`;
+}
+
+/** One line for what a section leaves out, and where it is. `what`: lower cost (section 2) or lower saving per day (a phase). */
+function rest(count: number, lang: Lang, what: 'cost' | 'saving'): string[] {
+  if (count <= 0) return [];
+  const es = what === 'cost' ? ['punto más', 'puntos más', 'de menor coste'] : ['cambio más', 'cambios más', 'de menor ahorro por día de trabajo'];
+  const en = what === 'cost' ? ['more point', 'more points', 'of lower cost'] : ['more change', 'more changes', 'with a lower saving per day of work'];
+  return [s(lang,
+    `Y ${pluralize(count, lang, [es[0]!, es[1]!], [en[0]!, en[1]!])}, ${es[2]}: \`clawperf analyze --format concise\` los lista uno por línea; \`--format json\` y \`--format html\` traen todos los hallazgos.`,
+    `And ${pluralize(count, lang, [es[0]!, es[1]!], [en[0]!, en[1]!])} ${en[2]}: \`clawperf analyze --format concise\` lists them one per line; \`--format json\` and \`--format html\` carry every finding.`)];
+}
+
+function criticalPoints(data: ReportData): string[] {
+  const { lang, points } = data;
+  if (!points.length) return [s(lang, '- Ningún punto crítico detectado en el código analizado.', '- No critical points detected in the analysed code.')];
+  const lines = points.slice(0, TOP_POINTS).map((p) =>
+    `- ${T.severity[p.severity][lang]}: ${p.lead.message[lang]} (${site(p)}) — ${p.lead.whyAtScale[lang]}${annotations(p.lead, lang)}`);
+  return [...lines, ...(points.length > TOP_POINTS ? ['', ...rest(points.length - TOP_POINTS, lang, 'cost')] : [])];
+}
+
+// ---------- section 3: one block per critical or important point of the top
+
+/** The other rules of a point, each with its own change, so the proposal covers every item the point lists. */
+function alsoChange(point: Point, lang: Lang): string {
+  const others = point.findings.filter((f, i) => i > 0 && f.rule !== point.lead.rule && f.proposal.change[lang] !== point.lead.proposal.change[lang]);
+  const seen = new Set<string>();
+  const parts = others.filter((f) => !seen.has(f.rule) && seen.add(f.rule)).map((f) => `${f.rule}: ${f.proposal.change[lang]}`);
+  return parts.length ? ` ${s(lang, 'Además', 'Also')} — ${parts.join(' ')}` : '';
+}
+
+function proposals(data: ReportData, top: Point[]): string[] {
+  const { lang } = data;
+  const shown = top.filter((p) => p.severity !== 'minor');
   const lines: string[] = [];
-  const minor = findings.filter((f) => f.severity === 'minor');
-  for (const f of findings.filter((f) => f.severity !== 'minor').concat(minor.slice(0, MAX_MINOR_BULLETS))) {
-    lines.push(`- ${T.severity[f.severity][lang]}: ${f.message[lang]} (${where(f)}, ${f.rule}) — ${f.whyAtScale[lang]}${annotations(f, lang)}`);
-  }
-  if (minor.length > MAX_MINOR_BULLETS) {
-    lines.push(s(lang, `- ${T.severity.minor.es}: y ${minor.length - MAX_MINOR_BULLETS} hallazgos menores más — ver \`--format json\``, `- ${T.severity.minor.en}: and ${minor.length - MAX_MINOR_BULLETS} more minor findings — see \`--format json\``));
-  }
-  return lines;
-}
-
-// ---------- sections 3–5: one point per rule
-
-interface Point {
-  rule: string;
-  findings: PricedFinding[];
-  lead: PricedFinding;
-}
-
-function points(findings: PricedFinding[]): Point[] {
-  const byRule = new Map<string, PricedFinding[]>();
-  for (const f of findings) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
-  return [...byRule].map(([rule, list]) => {
-    const sorted = [...list].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.budget.cores.high - a.budget.cores.high);
-    return { rule, findings: sorted, lead: sorted[0]! };
-  }).sort((a, b) => SEVERITY_RANK[a.lead.severity] - SEVERITY_RANK[b.lead.severity] || b.lead.budget.cores.high - a.lead.budget.cores.high || (a.rule < b.rule ? -1 : 1));
-}
-
-function locations(point: Point): string {
-  const shown = point.findings.slice(0, MAX_LOCATIONS).map(where).join(', ');
-  return point.findings.length > MAX_LOCATIONS ? `${shown} (+${point.findings.length - MAX_LOCATIONS})` : shown;
-}
-
-function proposals(list: Point[], lang: Lang): string[] {
-  const lines: string[] = [];
-  const shown = list.filter((p) => p.lead.severity !== 'minor');
-  for (const point of shown.length ? shown : list.slice(0, 3)) {
+  for (const point of shown.length ? shown : top.slice(0, 3)) {
     const f = point.lead;
-    lines.push(`${T.point[lang]} ${f.title[lang]} (${point.rule})`, '');
-    const situations = point.findings.slice(0, MAX_LOCATIONS).map((x) => `${where(x)} ${x.message[lang]}`);
-    const more = point.findings.length > MAX_LOCATIONS ? s(lang, `; y ${point.findings.length - MAX_LOCATIONS} sitios más`, `; and ${point.findings.length - MAX_LOCATIONS} more places`) : '';
-    lines.push(`- ${T.situation[lang]}: ${situations.join('; ')}${more}.`);
-    lines.push(`- ${T.change[lang]}: ${f.proposal.change[lang]}`);
+    const situations = point.findings.map((x) => `${x.message[lang]}`);
+    lines.push(`${T.point[lang]} ${f.title[lang]} — ${site(point)}`);
+    lines.push(`- ${T.situation[lang]}: ${[...new Set(situations)].join('; ')}.`);
+    lines.push(`- ${T.change[lang]}: ${f.proposal.change[lang]}${alsoChange(point, lang)}`);
     lines.push(`- ${T.justification[lang]}: ${f.proposal.justification[lang]} ${s(lang, 'Impacto esperado', 'Expected impact')}: ${f.impact.improvement} (${f.impact.current} → ${f.impact.expected}). ${s(lang, 'Compromiso', 'Trade-off')}: ${f.proposal.tradeoff[lang]}`);
-    lines.push(`- ${T.example[lang]}:`, '', '```python', f.proposal.example.trimEnd(), '```', '');
+    lines.push(`- ${T.example[lang]}:`, '```python', f.proposal.example.trimEnd(), '```', '');
   }
-  if (!list.length) lines.push(s(lang, 'No hay cambios que proponer: ningún hallazgo.', 'Nothing to propose: no findings.'), '');
+  if (!top.length) lines.push(s(lang, 'No hay cambios que proponer: ningún hallazgo.', 'Nothing to propose: no findings.'), '');
   return lines;
 }
 
-function impactTable(list: Point[], lang: Lang): string[] {
+// ---------- section 4: one row per point of the top
+
+function impactTable(data: ReportData, top: Point[]): string[] {
+  const { lang } = data;
   const lines: string[] = [T.tableHead[lang], '|---|---|---|---|'];
-  for (const point of list) {
+  for (const point of top) {
     const f = point.lead;
-    const count = point.findings.length > 1 ? s(lang, ` ×${point.findings.length} sitios`, ` ×${point.findings.length} places`) : '';
-    lines.push(`| ${cell(`${f.title[lang]} (${point.rule}, ${f.file}:${f.line}${count})`)} | ${cell(f.impact.current)} | ${cell(f.impact.expected)} | ${cell(f.impact.improvement)} |`);
+    lines.push(`| ${cell(`${f.title[lang]} (${f.file}:${f.line})`)} | ${cell(f.impact.current)} | ${cell(f.impact.expected)} | ${cell(f.impact.improvement)} |`);
   }
-  if (!list.length) lines.push(`| — | — | — | — |`);
-  const assumptions = [...new Set(list.flatMap((p) => p.lead.impact.assumptions))].slice(0, 12);
+  if (!top.length) lines.push(`| — | — | — | — |`);
+  const assumptions = [...new Set(top.flatMap((p) => p.lead.impact.assumptions))].slice(0, 8);
   if (assumptions.length) lines.push('', `${s(lang, 'Supuestos', 'Assumptions')}: ${assumptions.join('; ')}.`);
   return lines;
 }
+
+// ---------- section 5: by saving per day of work
 
 const HOLDS_NOTE = {
   es: '- [ ] Sin cambios de arquitectura: el veredicto de capacidad muestra que el diseño actual aguanta los agentes pedidos (regla estricta 1 del brief).',
   en: '- [ ] No architectural change: the capacity verdict shows the current design holds the requested agents (the brief’s strict rule 1).',
 };
 
-function roadmap(list: Point[], lang: Lang, architectureAllowed: boolean): string[] {
+/** Saving per day of work first (then the ranking), so phase 1 holds the cheapest big wins. */
+function byValue(a: Point, b: Point): number {
+  return b.saving / PHASE_DAYS[b.lead.phase] - a.saving / PHASE_DAYS[a.lead.phase] || comparePoints(a, b);
+}
+
+function roadmap(data: ReportData, list: Point[]): string[] {
+  const { lang } = data;
   const lines: string[] = [];
   for (const phase of [1, 2, 3] as Phase[]) {
     lines.push(T.phases[phase][lang]);
-    if (phase === 3 && !architectureAllowed) {
+    if (phase === 3 && !data.architectureAllowed) {
       lines.push(HOLDS_NOTE[lang], '');
       continue;
     }
-    const items = list.filter((p) => p.lead.phase === phase);
-    for (const point of items) lines.push(`- [ ] ${point.lead.title[lang]} — ${locations(point)} (${point.lead.impact.improvement})`);
+    const items = list.filter((p) => p.lead.phase === phase).sort(byValue);
+    for (const point of items.slice(0, MAX_PHASE_ITEMS[phase])) lines.push(`- [ ] ${point.lead.title[lang]} — ${site(point)} (${point.lead.impact.improvement})`);
     if (!items.length) lines.push(s(lang, '- [ ] Nada pendiente en esta fase.', '- [ ] Nothing pending in this phase.'));
+    if (items.length > MAX_PHASE_ITEMS[phase]) lines.push('', ...rest(items.length - MAX_PHASE_ITEMS[phase], lang, 'saving'));
     lines.push('');
   }
   return lines;
@@ -228,15 +266,15 @@ function roadmap(list: Point[], lang: Lang, architectureAllowed: boolean): strin
 
 export function renderMarkdown(data: ReportData): string {
   const { lang } = data;
-  const ordered = [...data.findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   // Architectural (phase 3) proposals only when the design cannot hold N agents (the seed's strict rule 1).
-  const list = points(ordered).filter((p) => data.architectureAllowed || p.lead.phase !== 3);
+  const list = data.points.filter((p) => data.architectureAllowed || p.lead.phase !== 3);
+  const top = list.slice(0, TOP_POINTS);
   const out = [
     T.h1[lang], '', ...diagnosis(data), '',
-    T.h2[lang], '', ...criticalPoints(ordered, lang), '',
-    T.h3[lang], '', ...proposals(list, lang),
-    T.h4[lang], '', ...impactTable(list, lang), '',
-    T.h5[lang], '', ...roadmap(list, lang, data.architectureAllowed),
+    T.h2[lang], '', ...criticalPoints(data), '',
+    T.h3[lang], '', ...proposals(data, top),
+    T.h4[lang], '', ...impactTable(data, top), '',
+    T.h5[lang], '', ...roadmap(data, list),
   ];
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }

@@ -12,7 +12,9 @@ import { readCalibration } from '../impact/calibration.js';
 import { buildReportData } from '../impact/index.js';
 import { readCapacityFile, readMachine, type MachineCapacity } from '../impact/machine.js';
 import { BASE_PROCESS_MB, REQUESTS_IMPORT_MB } from '../impact/totals.js';
-import { unitCosts } from '../impact/units.js';
+import { UNIT_LABELS, unitCosts } from '../impact/units.js';
+import { formatNumber } from '../impact/price.js';
+import type { UnitCost, UnitId } from '../impact/types.js';
 import { analyzePaths, analyzeSources, type AnalysisResult, type AnalyzeOptions, type Source } from '../pipeline.js';
 import { selectRules } from '../rules/engine.js';
 import { RULES } from '../rules/index.js';
@@ -37,10 +39,13 @@ export interface SessionOptions extends AnalyzeOptions {
   /** Sentences from project memory; a function is called after `transform` has run. */
   memoryNotes?: string[] | (() => string[]);
   unflagged?: ReportData['unflagged'];
+  /** The user's question (`--ask`): the findings it names lead the report. */
+  ask?: string;
 }
 
 export interface Session {
   result: AnalysisResult;
+  /** Priced, with the severity their price and context give (what exit codes and memory use). */
   findings: Finding[];
   data: ReportData;
   machine: MachineCapacity;
@@ -51,7 +56,22 @@ export interface Session {
   warnings: string[];
   /** Ids of the rules that ran (after --select/--ignore). */
   ruleIds: string[];
+  /** What this run priced, one line each, for project memory: the unit costs and the capacity verdict. */
+  numbers: { unitCosts: string; capacity: { agents: number; text: string } };
   render(format: string): string;
+}
+
+/** The unit costs behind every figure (the seed's table items), and where they came from. */
+const MEMORY_UNITS: UnitId[] = ['file_read', 'file_write_fsync', 'listdir', 'subprocess', 'http_local', 'http_local_reuse', 'json_1kb', 'thread_create', 'fork'];
+
+function unitCostLine(costs: Record<UnitId, UnitCost>, measuredAt: string | undefined): string {
+  const measured = MEMORY_UNITS.filter((u) => costs[u].source === 'measured').length;
+  const source = measured === 0 ? 'the brief’s reference table' : measured === MEMORY_UNITS.length ? `measured here (clawperf calibrate${measuredAt ? `, ${measuredAt.slice(0, 10)}` : ''})` : 'partly measured here, partly reference';
+  const values = MEMORY_UNITS.map((u) => {
+    const [low, high] = [formatNumber(costs[u].lowMs), formatNumber(costs[u].highMs)];
+    return `${UNIT_LABELS[u].en} ${low === high ? low : `${low}–${high}`} ms`;
+  });
+  return `${source}: ${values.join(', ')}`;
 }
 
 export async function reportSession(input: { paths: string[] } | { sources: Source[] }, options: SessionOptions): Promise<Session> {
@@ -90,14 +110,19 @@ export async function reportSession(input: { paths: string[] } | { sources: Sour
     agents, lang: options.lang, measured: calibration.costs, measuredAt: calibration.measuredAt, capacityLines,
     architectureAllowed: !verdict.holds, capacity: capacityInput,
     memoryNotes: typeof options.memoryNotes === 'function' ? options.memoryNotes() : options.memoryNotes, unflagged: options.unflagged,
+    ask: options.ask,
   });
   const json = (v: CapacityVerdict) => ({ ...verdictToJson(v, machine), message_rate: messageRate, topology: topologyToJson(topology) });
   const extras: ReportExtras = {
     capacity: verdicts.length > 1 ? verdicts.map(json) : json(verdict),
   };
   return {
-    result, findings, data, machine, verdicts, topology, warnings,
+    result, findings: data.findings, data, machine, verdicts, topology, warnings,
     ruleIds: selectRules(options.rules ?? RULES, options).map((rule) => rule.meta.id),
+    numbers: {
+      unitCosts: unitCostLine(unitCosts(calibration.costs), calibration.measuredAt),
+      capacity: { agents, text: verdictSentence(verdict, 'en', machine).replace(/^Capacity verdict: /, '').replace(/\*\*/g, '') },
+    },
     render(format: string) {
       const renderer = formatNamed(format);
       if (!renderer) throw new Error(`unknown format "${format}" (choose ${Object.keys(FORMATS).join(', ')})`);

@@ -1,6 +1,9 @@
 // Runs every selected rule on every file model and returns findings in a stable order.
 import type { FileModel, ProjectModel } from '../model/types.js';
-import type { Finding, Rule } from './types.js';
+import type { CostSpec } from '../impact/types.js';
+import { spanishNumbers } from '../util/spanish.js';
+import { withImports } from './snippet-imports.js';
+import type { Finding, L10n, Rule } from './types.js';
 
 export interface RuleSelection {
   /** Rule ids or prefixes (`PO`, `PO301`, dimension ids); empty = all. */
@@ -9,6 +12,19 @@ export interface RuleSelection {
   /** Per-path ignores: glob-ish path prefix → rule ids/prefixes. */
   perFileIgnores?: { matches: (path: string) => boolean; rules: string[] }[];
   agents: number;
+}
+
+/** Spanish numbers in the Spanish half of a rule's text (`2.000`, `0,5`; util/spanish.ts). */
+function es(text: L10n): L10n {
+  return { es: spanishNumbers(text.es), en: text.en };
+}
+
+function spanishCost(cost: CostSpec): CostSpec {
+  return {
+    ...cost, rate: { ...cost.rate, basis: es(cost.rate.basis) },
+    ...(cost.expectedRate ? { expectedRate: { ...cost.expectedRate, basis: es(cost.expectedRate.basis) } } : {}),
+    ...(cost.assumptions ? { assumptions: cost.assumptions.map(es) } : {}),
+  };
 }
 
 function matchesAny(rule: Rule, patterns: string[]): boolean {
@@ -48,8 +64,9 @@ export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSe
         (suppressed(file, r.span.line, rule.meta.id) ? suppressedFindings : findings).push({
           rule: rule.meta.id, dimension: rule.meta.dimension, severity: r.severity, file: file.path,
           line: r.span.line, column: r.span.column, endLine: r.span.endLine, context: r.context,
-          title: rule.meta.title, message: r.message, whyAtScale: r.whyAtScale, proposal: r.proposal,
-          phase: r.phase ?? rule.meta.phase, cost: r.cost, facts: r.facts,
+          title: rule.meta.title, message: es(r.message), whyAtScale: es(r.whyAtScale),
+          proposal: { ...r.proposal, example: withImports(r.proposal.example, file), change: es(r.proposal.change), justification: es(r.proposal.justification), tradeoff: es(r.proposal.tradeoff) },
+          phase: r.phase ?? rule.meta.phase, cost: spanishCost(r.cost), facts: r.facts,
         });
       }
     }

@@ -46,14 +46,14 @@ export function git(dir: string, ...args: string[]): string {
   return run.stdout;
 }
 
-/** A Python function that sleep-polls a folder: PO301 flags its `while` line. */
+/** A Python function that sleep-polls a folder 10 times a second: PO301 flags its `while` line, critical by its price (0.5–1 core at 100 agents). */
 export function pollLoop(name: string, folder = 'INBOX'): string {
   return [
     `def ${name}():`,
     '    while True:',
     `        for entry in os.listdir(${folder}):`,
     '            print(entry)',
-    '        time.sleep(0.5)',
+    '        time.sleep(0.1)',
     '',
   ].join('\n');
 }

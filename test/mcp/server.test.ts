@@ -73,6 +73,14 @@ test('analyze returns the report and the findings, paths relative to the root, n
   assert.ok(parsed.findings.length > 0 && parsed.findings.every((f) => f.file === 'dispatcher.py'));
 });
 
+test('analyze with ask leads the report with the points the question names', async () => {
+  const result = await call(client, 'analyze', { ask: 'Why does do_POST hang?', memory: false });
+  const report = text(result, 0);
+  assert.match(report, /^- Question: “Why does do_POST hang\?” \(names `do_post`\): explained by `status_api\.py:/m);
+  const first = report.split('\n').find((l) => /^- 🔴|^- 🟡|^- 🟢/.test(l))!;
+  assert.match(first, /`status_api\.py:\d+` \[/);
+});
+
 test('refuses ../, absolute paths elsewhere and symlinks that escape the root', async () => {
   for (const paths of [['../'], ['../outside/secret.py'], ['dispatcher.py', '..'], ['/etc'], ['escape'], ['escape/secret.py'], ['link.py']]) {
     const result = await call(client, 'analyze', { paths, memory: false });

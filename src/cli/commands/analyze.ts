@@ -110,7 +110,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
       return memory.transform(joined.findings, analysis);
     },
     memoryNotes: () => memory.notes(lang), unflagged,
-    agentCounts, lang, capacityFile: options.capacity, messageRate: parseRate(options.messageRate), topology: options.topology,
+    agentCounts, lang, ask: options.ask, capacityFile: options.capacity, messageRate: parseRate(options.messageRate), topology: options.topology,
     measured: options.measured ? readMeasured(options.measured) : undefined,
     select: list(options.select), ignore: list(options.ignore), exclude: list(options.exclude), perFileIgnores,
     keepFindings: ci.keepFindings, onProgress: progress.update, onStage: times.record,
@@ -153,7 +153,7 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   try {
     const selected = options.select || options.ignore ? session.ruleIds : undefined;
     // A baseline or --diff hides findings on purpose: memory must not take them for fixed.
-    if (!ci.partial) for (const warning of await memory.record(result, session.findings, selected)) if (!options.quiet) warn(warning);
+    if (!ci.partial) for (const warning of await memory.record(result, session.findings, selected, session.numbers)) if (!options.quiet) warn(warning);
   } catch (error) {
     // The report is already out; a memory that cannot be written is one clear line, not a lost run.
     if (!(error instanceof MemoryError)) throw error;
@@ -169,7 +169,7 @@ export function registerAnalyze(program: Command): void {
     .argument('[paths...]', 'files, folders or globs (default: the current folder)')
     .addOption(new Option('-f, --format <format>', `output format: ${Object.keys(FORMATS).join(', ')}`).default('md'))
     .addOption(new Option('-l, --lang <lang>', 'report language').choices(['es', 'en', 'auto']).default('auto'))
-    .option('--ask <text>', 'the user’s request; sets the language in auto mode')
+    .option('--ask <text>', 'the user’s question: the findings on the paths, functions and names it mentions lead the report (and it sets the language in auto mode)')
     .option('-n, --agents <n>', 'concurrent agents to price for (a list like 1,10,100 prints the capacity curve)', '100')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: critical, important, minor, none', 'critical')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')

@@ -1,6 +1,7 @@
 // `clawperf stress --agents 1,10,100 --duration 10 [--shared DIR] [--run-dir DIR] [--progress-regex RE]
 // [--count-files DIR] [--feed CMD] -- CMD ARGS...`: run N copies at once and measure how cost grows;
 // `clawperf stress --compare before.json after.json`: the measured effect of an optimisation.
+import { rememberRuntime, stressLine } from '../../memory/runtime.js';
 import { relative } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -117,6 +118,7 @@ export async function stressCommand(command: string[], opts: StressCliOptions, i
       io.stdout.write(`${formatStressTable(result)}\n\nresult: ${show(paths.json)}\nchart:  ${show(paths.svg)}\nlogs:   ${show(result.runDir)}/n<N>/agent-<i>.log\n`);
     }
     if (result.interrupted) return 130;
+    for (const warning of await rememberRuntime(process.cwd(), 'stress', stressLine(result))) io.stderr.write(`clawperf stress: ${warning}\n`);
     const crashed = result.runs.some((r) => r.earlyExits.some((e) => e.code !== 0 || e.signal !== null || e.error));
     const leftover = result.runs.some((r) => r.leftover.running > 0);
     return crashed || leftover ? 1 : 0;

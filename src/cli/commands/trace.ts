@@ -1,5 +1,6 @@
 // `clawperf trace [--duration S] [--output FILE] [--project DIR] -- CMD ARGS...`: run a command with
 // runtime instrumentation, then print the hottest lines of the project's code (after the program's output).
+import { rememberRuntime, traceLine } from '../../memory/runtime.js';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -62,6 +63,7 @@ export function registerTrace(program: Command): void {
       process.stdout.write(`\n${formatTraceTable(result, top)}`);
       const shown = relative(cwd, output);
       process.stdout.write(`result: ${!shown || shown.startsWith('..') || isAbsolute(shown) ? output : shown}\n`);
+      for (const warning of await rememberRuntime(projectRoot, 'trace', traceLine(result))) process.stderr.write(`clawperf trace: ${warning}\n`);
       // A service stopped by --duration did what was asked; Ctrl-C exits as interrupted programs do.
       const killedByUs = result.signal === 'SIGTERM' || result.signal === 'SIGKILL';
       if (result.stoppedBy === 'duration' && killedByUs) process.exitCode = 0;

@@ -173,9 +173,9 @@ export const CA803: Rule = {
       const example = work.kind === 'fetch'
         ? `${fetchVar} = ${used}  # once, before the loop\nfor ${loopHeader?.targetText ?? 'item'} in ${loopHeader?.iterableText ?? 'items'}:\n    ...  # use ${fetchVar}; refresh it only after a write that changes it`
         : work.kind === 'regex'
-        ? `${name} = re.compile(${work.argument})  # ${inLoop && !/^[rbu]*["']/i.test(work.argument) ? 'before the loop' : 'module level'}: compiled once\n\n# in the loop / handler:\nm = ${name}.search(text)  # was ${used}.…`
+        ? `${name} = re.compile(${work.argument})  # ${inLoop && !/^[rbu]*["']/i.test(work.argument) ? 'before the loop' : 'module level'}: compiled once\n\n# in the loop / handler: ${name}.search(…), ${name}.sub(…) where it called ${used}.…`
         : work.kind === 'dns'
-          ? `${name} = ${used}  # once, at start-up (or functools.lru_cache on a helper)\n\npayload = {"host": ${name}, ...}`
+          ? `${name} = ${used}  # once, at start-up (or functools.lru_cache on a helper)\n\n# then use ${name} where the loop called ${used}`
           : `${name} = ${used}  # module level, parsed once\n\n# in the loop / handler: use ${name}`;
       findings.push(...report(meta, call.span, call.context, {
         severity,

@@ -230,10 +230,10 @@ export const CA804: Rule = {
       const example = reason === 'constant-args'
         ? `${cacheName} = ${written}  # module level: computed once\n\n# where it was called: use ${cacheName}`
         : reason === 'duplicate'
-          ? `parsed = [${written.replace(/\)$/, ')')} for ...]  # compute once per element, then filter the parsed values`
+          ? `parsed = [...]  # [${written} for each element]: computed once per element, then filter the parsed values`
           : reason === 'rescanned'
-            ? `costs = [${written} for ...]  # once per element\ntotal = sum(costs)\nwhile ... and total > budget:\n    total -= costs.pop(0)  # update the running total instead of re-computing every element`
-            : `import functools\n\n\n@functools.lru_cache(maxsize=128)\ndef ${fnName}(...):  # same body; results reused while the arguments repeat\n    ...\n\n# or hoist: value = ${written}  computed once, before the loop`;
+            ? `costs = [...]  # [${written} for each element]: once per element\ntotal = sum(costs)\nwhile ... and total > budget:\n    total -= costs.pop(0)  # update the running total instead of re-computing every element`
+            : `import functools\n\n# after its def: the same body, results reused while the arguments repeat (arguments must be hashable)\n${fnName} = functools.lru_cache(maxsize=128)(${fnName})\n\n# or hoist: value = ${written}  computed once, before the loop`;
       findings.push(...report(meta, call.span, call.context, {
         severity: call.context === 'startup' ? 'minor' : severity,
         message: {

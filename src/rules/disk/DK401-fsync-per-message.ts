@@ -56,7 +56,7 @@ export const DK401: Rule = {
       const appendLog = mode === 'append' || at.ownLoops.length > 0;
       const example = appendLog
         ? `_last_sync = 0.0\n\ndef maybe_sync(${handle}, every=1.0):\n    """fsync at most once per second instead of once per record"""\n    global _last_sync\n    now = time.monotonic()\n    if now - _last_sync >= every:\n        ${handle}.flush()\n        os.fsync(${handle}.fileno())\n        _last_sync = now\n\n# in the loop: ${handle}.write(line); maybe_sync(${handle})\n# and once more when the batch ends: ${handle}.flush(); os.fsync(${handle}.fileno())`
-        : `# an IPC message is read from the page cache at once; it does not need to reach the platter first.\n# Write it atomically on tmpfs and skip the per-message fsync:\nRUNTIME = os.environ.get("XDG_RUNTIME_DIR", "/run/user/%d" % os.getuid())\ntmp = ${target} + ".tmp"\nwith open(tmp, "w", encoding="utf-8") as ${handle}:\n    ${handle}.write(payload)\nos.replace(tmp, ${target})  # readers never see half a file\n# durable data instead: fsync once per batch, or from a timer every second`;
+        : `# an IPC message is read from the page cache at once; it does not need to reach the platter first.\n# Write it atomically on tmpfs and skip the per-message fsync:\nRUNTIME = os.environ.get("XDG_RUNTIME_DIR", "/run/user/%d" % os.getuid())\ntmp = ${target} + ".tmp"\nwith open(tmp, "w", encoding="utf-8") as ${handle}:\n    ${handle}.write(...)  # the same data as before\nos.replace(tmp, ${target})  # readers never see half a file\n# durable data instead: fsync once per batch, or from a timer every second`;
       findings.push(...report(meta, call.span, at.context, {
         severity,
         message: {

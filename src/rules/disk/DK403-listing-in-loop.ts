@@ -1,4 +1,4 @@
-import type { LoopInfo } from '../../model/types.js';
+import type { FileModel, LoopInfo } from '../../model/types.js';
 import { nameHint, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { cadence, isTestFile, itemsPerLoop, loopVariables, mentions, placeText, rateOf, severityAt } from './hot-path.js';
@@ -85,7 +85,7 @@ export const DK403: Rule = {
           tradeoff: meta.docs.tradeoff,
           example: varies
             ? `_listing = {}  # folder -> (mtime_ns, names)\n\ndef cached_listdir(folder):\n    mtime = os.stat(folder).st_mtime_ns\n    hit = _listing.get(folder)\n    if hit is None or hit[0] != mtime:\n        hit = _listing[folder] = (mtime, os.listdir(folder))\n    return hit[1]\n\n# instead of ${listing.display}:\nnames = cached_listdir(${folder})`
-            : `names = ${listing.display}  # once, before the loop\nfor ${loop ? (file.source[loop.span.line - 1]?.trim().replace(/^for\s+/, '').replace(/:$/, '') ?? 'item in items') : 'item in items'}:\n    ...  # use names; no listing per item`,
+            : `names = ${listing.display}  # once, before the loop\n${loopHeader(file, loop)}\n    ...  # use names; no listing per item`,
         },
         cost: { current: [{ unit: 'listdir', count: 1 }], expected: varies ? [{ unit: 'stat', count: 1 }, { unit: 'listdir', count: 0.1 }] : [{ unit: 'listdir', count: 1 / items }], rate },
         facts: { folder, api: listing.api },
@@ -94,3 +94,9 @@ export const DK403: Rule = {
     return findings;
   },
 };
+
+/** The loop's own header as written (comment dropped), or a loop over the listing when there is none. */
+function loopHeader(file: FileModel, loop: LoopInfo | undefined): string {
+  const header = loop ? (file.source[loop.span.line - 1] ?? '').trim().replace(/\s+#.*$/, '') : '';
+  return /^(for|while)\s.+:$/.test(header) ? header : 'for name in names:';
+}

@@ -115,7 +115,7 @@ export const DK404: Rule = {
       const parse = access.json ? 'json.load' : 'fh.read';
       const hoist = !pollOwn && (itemOwn.length > 0 || callerItem) && !at.fnRepeated && at.context !== 'poll_loop';
       const example = hoist
-        ? `${hint} = ${access.json ? `json.load(open(${path}, encoding="utf-8"))` : `open(${path}, encoding="utf-8").read()`}  # once, before the loop\nfor item in items:\n    ...  # use ${hint}; no re-read per item`
+        ? `${hint} = ${access.json ? `json.load(open(${path}, encoding="utf-8"))` : `open(${path}, encoding="utf-8").read()`}  # once, before the loop\n# in the loop: use ${hint}; no re-read per item`
         : `_${hint}_cache = {"mtime": None, "data": None}\n\ndef load_${hint}():\n    mtime = os.stat(${path}).st_mtime_ns  # a stat, not an open+read+parse\n    if mtime != _${hint}_cache["mtime"]:\n        with open(${path}, encoding="utf-8") as fh:\n            _${hint}_cache["data"] = ${access.json ? 'json.load(fh)' : 'fh.read()'}\n        _${hint}_cache["mtime"] = mtime\n    return _${hint}_cache["data"]`;
       findings.push(...report(meta, call.span, at.context, {
         severity,

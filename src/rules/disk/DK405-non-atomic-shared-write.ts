@@ -104,7 +104,7 @@ export const DK405: Rule = {
       const data = pathlib ? call.args[0]?.expr.text ?? 'text' : 'data';
       const example = pathlib
         ? `target = ${access.pathText}\ntmp = target.with_name(".tmp-" + target.name)\ntmp.${call.method}(${data})\ntmp.replace(target)  # atomic: readers see the old or the new file, never half`
-        : `def write_atomic(path, data):\n    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".tmp-")\n    with os.fdopen(fd, "w", encoding="utf-8") as fh:\n        ${access.json ? 'json.dump(data, fh)' : 'fh.write(data)'}\n    os.replace(tmp, path)  # atomic rename on the same filesystem\n\nwrite_atomic(${access.pathText}, ${access.dumped ?? (access.json ? 'state' : 'text')})`;
+        : `def write_atomic(path, data):\n    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".tmp-")\n    with os.fdopen(fd, "w", encoding="utf-8") as fh:\n        ${access.json ? 'json.dump(data, fh)' : 'fh.write(data)'}\n    os.replace(tmp, path)  # atomic rename on the same filesystem\n\nwrite_atomic(${access.pathText}, ${access.dumped ?? '...'})  # the data it wrote before`;
       const whoReads = why === 'read-repeated'
         ? { es: 'otra parte del programa lo lee en una ruta repetida', en: 'another part of the program reads it on a repeated path' }
         : why === 'published-per-poll'

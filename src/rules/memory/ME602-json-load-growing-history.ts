@@ -69,9 +69,11 @@ export const ME602: Rule = {
       const jsonl = /^[A-Z_]+$/.test(pathText) ? `${pathText.replace(/_(PATH|FILE)$/, '')}_JSONL` : `${pathText} + "l"`;
       const fnName = call.functionId ? file.functions.get(call.functionId)?.name ?? 'record' : 'record';
       const variable = target ?? 'items';
-      const example = growth.appendedAndRewritten
+      // The new file sits beside the old one: readers move to it with the writer.
+      const define = /^[A-Z_]+$/.test(pathText) ? `${jsonl} = ${pathText} + "l"  # JSON Lines beside the old file\n\n` : '';
+      const example = define + (growth.appendedAndRewritten
         ? `${functionHeader(file, call.functionId, fnName)}\n    entry = ...  # the entry appended to ${variable} today\n    # append one JSON line instead of load + append + rewrite of the whole list\n    with open(${jsonl}, "a", encoding="utf-8") as fh:\n        fh.write(json.dumps(entry) + "\\n")`
-        : `${variable} = []\nwith open(${jsonl}, encoding="utf-8") as fh:\n    for line in fh:  # streams; keep only what this call needs\n        item = json.loads(line)\n        ...  # aggregate (count, sum) or keep the last N with collections.deque(maxlen=N)`;
+        : `${variable} = []\nwith open(${jsonl}, encoding="utf-8") as fh:\n    for line in fh:  # streams; keep only what this call needs\n        item = json.loads(line)\n        ...  # aggregate (count, sum) or keep the last N with collections.deque(maxlen=N)`);
       findings.push(...report(meta, call.span, call.context, {
         severity,
         message: {

@@ -163,7 +163,7 @@ function exampleFor(file: FileModel, container: Container, site: Site): string {
     return `import collections\n\n${name} = collections.deque(maxlen=${BOUND})  # keeps the last ${num(BOUND)}, O(1) append\n# or, when only aggregates are read: keep count and total instead of every value`;
   }
   if (container.kind === 'set') return `${name}.discard(key)  # when the work for key ends (in a finally)\n# or cap it: if len(${name}) > ${BOUND}: ${name}.clear()`;
-  return `import collections\n\n${name} = collections.OrderedDict()\n...\n${name}[key] = value\nif len(${name}) > ${BOUND}:\n    ${name}.popitem(last=False)  # drop the oldest entry\n# or ${name}.pop(key, None) when the task/request that added it ends`;
+  return `import collections\n\n${name} = collections.OrderedDict()\n...\n${name}[...] = ...  # where it stored the entry before\nif len(${name}) > ${BOUND}:\n    ${name}.popitem(last=False)  # drop the oldest entry\n# or ${name}.pop(key, None) when the task/request that added it ends`;
 }
 
 export const ME603: Rule = {

@@ -106,7 +106,7 @@ function cpuWork(call: CallSite, big: () => Set<string>): Work | undefined {
   if (call.callee === 'hashlib.pbkdf2_hmac') {
     const iterations = (keyword(call, 'iterations') ?? positional(call, 3))?.expr.value;
     const count = iterations?.kind === 'number' ? iterations.value : 100_000;
-    return { kind: 'kdf', ms: count / 1000, releasesGil: true, what: `hashlib.pbkdf2_hmac(…, ${num(count)} iterations)` };
+    return { kind: 'kdf', ms: count / 1000, releasesGil: true, what: `hashlib.pbkdf2_hmac(…, iterations=${count.toLocaleString('en-US').replace(/,/g, '_')})` };
   }
   if (call.callee === 'hashlib.scrypt') return { kind: 'kdf', ms: 50, releasesGil: true, what: 'hashlib.scrypt' };
   const dataIsBig = () => {

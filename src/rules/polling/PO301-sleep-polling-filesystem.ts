@@ -2,6 +2,7 @@
 // the interval (literal, constant or environment default), operations per poll, polls/s × N agents, CPU share.
 import { cycleRate } from '../../impact/rate.js';
 import { fmt, fmtEs, isPseudoFsPath, isTestFile, loopContext, pacingOf, pollLoops } from './hotpath.js';
+import { callText } from '../parallelism/independence.js';
 import { coreShare, cpuWords, intervalText, operationsOf, opsWords, pollOperations, rateWords } from './pollcost.js';
 import { nameHint, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
@@ -60,6 +61,9 @@ export const PO301: Rule = {
       const listing = fsIdle.find((w) => w.what === 'listdir' || w.what === 'walk') ?? fsIdle[0]!;
       const folderText = listing.root === listing.call ? listing.call.args[0]?.expr.text : listing.root.args[0]?.expr.text ?? listing.call.args[0]?.expr.text;
       const folder = nameHint(folderText, /^[\w.]+$/.test(folderText ?? '') ? folderText! : 'INBOX');
+      // The example lists what the loop lists, as written (`self.spool.glob("*.json")`, `os.listdir(INBOX_DIR)`).
+      const listed = listing.root === listing.call ? callText(file, listing.call) : `os.listdir(${folder})`;
+      const names = /^(os\.)?listdir\(|^sorted\(/.test(listed) ? listed : `list(${listed})`;
       const waitsForPath = listing.what === 'stat' && !fsIdle.some((w) => w.what === 'listdir' || w.what === 'walk');
       const every = intervalText(project, file, loop);
       const rate = cycleRate({ ...listing.call, context: 'poll_loop', loopIds: [loop.id], poll: { ...poll, loopFile: file.path, loopLine: loop.span.line } }, file);
@@ -94,7 +98,7 @@ export const PO301: Rule = {
           tradeoff: meta.docs.tradeoff,
           example: waitsForPath
             ? `delay = ${poll.intervalText}\nwhile ${loop.conditionText ?? `not os.path.exists(${folder})`}:\n    time.sleep(delay)\n    delay = min(delay * 2, 2.0)  # back off: a long wait costs a few stats, not thousands\n\n# better: be told. inotify (ctypes) on the parent folder for IN_CREATE/IN_DELETE,\n# or a threading.Event / FIFO that the process holding ${folder} signals.`
-            : `delay = ${poll.intervalText}\nwhile True:\n    names = os.listdir(${folder})\n    for name in names:\n        ...  # handle the message\n    # idle → back off up to 10 s; busy → poll fast again\n    delay = ${poll.intervalText} if names else min(delay * 2, 10.0)\n    time.sleep(delay)\n\n# event-driven alternative, no polling at all (~/.config/systemd/user/openclaw-inbox.path):\n# [Path]\n# DirectoryNotEmpty=%h/.openclaw/inbox\n# Unit=openclaw-dispatcher.service`,
+            : `delay = ${poll.intervalText}\nwhile True:\n    names = ${names}\n    for name in names:\n        ...  # handle the message\n    # idle → back off up to 10 s; busy → poll fast again\n    delay = ${poll.intervalText} if names else min(delay * 2, 10.0)\n    time.sleep(delay)\n\n# event-driven alternative, no polling at all (~/.config/systemd/user/openclaw-inbox.path):\n# [Path]\n# DirectoryNotEmpty=%h/.openclaw/inbox\n# Unit=openclaw-dispatcher.service`,
         },
         cost: {
           current,

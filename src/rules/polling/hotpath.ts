@@ -113,9 +113,9 @@ export function fmt(value: number): string {
   return String(Number(value.toPrecision(2)));
 }
 
-/** Spanish decimal comma for prose. */
+/** Spanish number for prose: 0,5 and 2.000. */
 export function fmtEs(value: number): string {
-  return fmt(value).replace(/,/g, '\u00a0').replace(/\./g, ',');
+  return fmt(value).replace(/[.,]/g, (c) => (c === ',' ? '.' : ','));
 }
 
 /** Test code (`tests/`, `test/`, `test_*.py`, `*_test.py`, `conftest.py`): performance rules stay quiet there. */

@@ -145,15 +145,18 @@ function describe(pattern: Pattern, path: string): { message: L10n; why: (writes
   }
 }
 
+/** This agent's own name, for the per-agent file (systemd template units pass it as %i). */
+const AGENT_LINE = 'AGENT_NAME = os.environ.get("AGENT_NAME", str(os.getpid()))  # Environment=AGENT_NAME=%i in the unit\n\n';
+
 function exampleFor(pattern: Pattern, pathText: string, header: string): string {
   const hint = nameHint(pathText, 'SHARED_PATH');
   if (pattern === 'rmw') {
-    return `${header}\n    data = ...  # only this agent's part of the shared document\n    # one file per agent: no other process writes it, no lost updates\n    path = os.path.join(os.path.dirname(${hint}), "by-agent", AGENT_NAME + ".json")\n    tmp = path + ".tmp"\n    with open(tmp, "w", encoding="utf-8") as fh:\n        json.dump(data, fh)\n    os.replace(tmp, path)  # atomic for readers; a reader merges the folder`;
+    return `${AGENT_LINE}${header}\n    data = ...  # only this agent's part of the shared document\n    # one file per agent: no other process writes it, no lost updates\n    path = os.path.join(os.path.dirname(${hint}), "by-agent", AGENT_NAME + ".json")\n    tmp = path + ".tmp"\n    with open(tmp, "w", encoding="utf-8") as fh:\n        json.dump(data, fh)\n    os.replace(tmp, path)  # atomic for readers; a reader merges the folder`;
   }
   if (pattern === 'lockfile') {
-    return `# per-agent resource instead of one global lock file\nlock_path = "%s.%s" % (${hint}, AGENT_NAME)\nfd = os.open(lock_path, os.O_CREAT | os.O_RDWR)\nfcntl.flock(fd, fcntl.LOCK_EX)  # only this agent ever takes it`;
+    return `${AGENT_LINE}# per-agent resource instead of one global lock file\nlock_path = "%s.%s" % (${hint}, AGENT_NAME)\nfd = os.open(lock_path, os.O_CREAT | os.O_RDWR)\nfcntl.flock(fd, fcntl.LOCK_EX)  # only this agent ever takes it`;
   }
-  return `# opened once per agent process; each line is a single O_APPEND write, no flock\n_journal = open("%s.%s" % (${hint}, AGENT_NAME), "a", encoding="utf-8", buffering=1)\n\n\n${header}\n    line = ...  # the line written today\n    _journal.write(line + "\\n")`;
+  return `${AGENT_LINE}# opened once per agent process; each line is a single O_APPEND write, no flock\n_journal = open("%s.%s" % (${hint}, AGENT_NAME), "a", encoding="utf-8", buffering=1)\n\n\n${header}\n    line = ...  # the line written today\n    _journal.write(line + "\\n")`;
 }
 
 export const SC704: Rule = {

@@ -150,7 +150,7 @@ export const SC706: Rule = {
             en: `concurrent.futures is stdlib: it reuses ${POOL_SIZE} ${what.en}s instead of creating one per item (saving 0.5-1 ms per item) and memory no longer depends on the load (~${num(POOL_SIZE * THREAD_RSS_MB)} MB instead of ~${num(BURST_ITEMS * THREAD_RSS_MB)} MB in a burst).`,
           },
           tradeoff: meta.docs.tradeoff,
-          example: `from concurrent.futures import ${executor}\n\n_pool = ${executor}(max_workers=${POOL_SIZE})  # once, at start-up\n\n${loops[0] ? loopHeader(loops[0]) : functionHeader(file, call.functionId)}\n    _pool.submit(${targetText}${submitArgs})  # queued when all ${POOL_SIZE} workers are busy`,
+          example: `from concurrent.futures import ${executor}\n\n_pool = ${executor}(max_workers=${POOL_SIZE})  # once, at start-up\n\n${loops[0] ? headerOf(file, loops[0]) : functionHeader(file, call.functionId)}\n    _pool.submit(${targetText}${submitArgs})  # queued when all ${POOL_SIZE} workers are busy`,
         },
         cost: {
           current: [{ unit: kind === 'process' ? 'fork' : 'thread_create', count: 1 }],
@@ -169,3 +169,12 @@ export const SC706: Rule = {
     return findings;
   },
 };
+
+/** A loop's header for the example; a comprehension's own `for x in xs` as written. */
+function headerOf(file: FileModel, loop: LoopInfo): string {
+  if (loop.kind !== 'comprehension' || loop.targetText || !loop.iterableText) return loopHeader(loop);
+  const text = file.source.slice(loop.span.line - 1, loop.span.endLine).join(' ');
+  const before = text.slice(0, text.lastIndexOf(loop.iterableText));
+  const target = /\bfor\s+([\w\s,()]+?)\s+in\s*$/.exec(before)?.[1];
+  return target ? `for ${target} in ${loop.iterableText}:` : loopHeader(loop);
+}

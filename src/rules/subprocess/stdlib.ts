@@ -72,7 +72,7 @@ const TABLE: Record<string, Entry> = {
   stat: { stdlib: 'os.stat', es: 'leer metadatos con os.stat()', en: 'read metadata with os.stat()',
     example: (o) => `st = os.stat(${lastOp(o, 'path')})\nsize, mtime = st.st_size, st.st_mtime` },
   python: { stdlib: 'a plain function call', es: 'ejecutar ese código Python dentro del proceso (importar y llamar la función)', en: 'run that Python code in-process (import and call the function)',
-    example: (o) => `# instead of spawning a new interpreter (30-50 ms of start-up each time):\nresult = the_function(${o.join(', ')})  # imported once at module level` },
+    example: (o) => `# instead of spawning a new interpreter (30-50 ms of start-up each time),\n# import the module once at module level and call its function with (${o.join(', ')})` },
   which: { stdlib: 'shutil.which', es: 'buscar el ejecutable con shutil.which()', en: 'find the executable with shutil.which()', example: (o) => `exe = shutil.which(${op(o, 0, '"tool"')})` },
   chmod: { stdlib: 'os.chmod', es: 'cambiar permisos con os.chmod()', en: 'change permissions with os.chmod()', example: (o) => `os.chmod(${lastOp(o, 'path')}, 0o644)` },
   chown: { stdlib: 'shutil.chown', es: 'cambiar propietario con shutil.chown()', en: 'change owner with shutil.chown()', example: (o) => `shutil.chown(${lastOp(o, 'path')}, user="openclaw")` },
@@ -91,7 +91,11 @@ const TABLE: Record<string, Entry> = {
   sha256sum: { stdlib: 'hashlib', es: 'calcular el hash con hashlib', en: 'hash with hashlib', example: (o) => `with open(${lastOp(o, 'path')}, "rb") as fh:\n    digest = hashlib.file_digest(fh, "sha256").hexdigest()  # 3.11+; else read in chunks` },
   md5sum: { stdlib: 'hashlib', es: 'calcular el hash con hashlib', en: 'hash with hashlib', example: (o) => `with open(${lastOp(o, 'path')}, "rb") as fh:\n    digest = hashlib.file_digest(fh, "md5").hexdigest()` },
   sha1sum: { stdlib: 'hashlib', es: 'calcular el hash con hashlib', en: 'hash with hashlib', example: (o) => `with open(${lastOp(o, 'path')}, "rb") as fh:\n    digest = hashlib.file_digest(fh, "sha1").hexdigest()` },
-  tar: { stdlib: 'tarfile', es: 'empaquetar/extraer con tarfile', en: 'pack/unpack with tarfile', example: (o) => `with tarfile.open(${op(o, 0, 'archive')}) as tar:\n    tar.extractall(target, filter="data")` },
+  tar: { stdlib: 'tarfile', es: 'empaquetar/extraer con tarfile', en: 'pack/unpack with tarfile', example: (o, c) => c.words.slice(1).some((w) => /^-?[a-zA-Z]*c[a-zA-Z]*$/.test(w))
+    ? `with tarfile.open(${op(o, 0, '...')}, "w:gz") as tar:
+    tar.add(${op(o, 1, '...')})`
+    : `with tarfile.open(${op(o, 0, '...')}) as tar:
+    tar.extractall(${op(o, 1, '"."')}, filter="data")` },
   gzip: { stdlib: 'gzip', es: 'comprimir con el módulo gzip', en: 'compress with the gzip module', example: (o) => `with open(${lastOp(o, 'path')}, "rb") as src, gzip.open(${lastOp(o, 'path')} + ".gz", "wb") as dst:\n    shutil.copyfileobj(src, dst)` },
   gunzip: { stdlib: 'gzip', es: 'descomprimir con el módulo gzip', en: 'decompress with the gzip module', example: (o) => `with gzip.open(${lastOp(o, 'path')}, "rb") as fh:\n    data = fh.read()` },
   unzip: { stdlib: 'zipfile', es: 'extraer con zipfile', en: 'extract with zipfile', example: (o) => `with zipfile.ZipFile(${op(o, 0, 'archive')}) as zf:\n    zf.extractall(target)` },

@@ -137,7 +137,7 @@ export const SY201: Rule = {
           ? `# start it and move on; reap it later so it does not linger as a zombie\n_children = []\n\n_children.append(subprocess.Popen(${(wait.argvText ?? 'argv').replace(/\n\s*/g, ' ')}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))\n_children[:] = [p for p in _children if p.poll() is None]  # reap the finished ones`
           : wait.kind === 'submit-result'
           ? `# submit everything first, then wait once (results re-raise errors)\nfutures = [${call.receiver ?? 'pool.submit(work, item)'} for ${loop?.targetText ?? 'item'} in ${loop?.iterableText ?? 'items'}]\nfor future in concurrent.futures.as_completed(futures):\n    future.result()`
-          : `threads = []\nfor item in items:\n    ${call.receiver} = threading.Thread(target=work, args=(item,))\n    ${call.receiver}.start()\n    threads.append(${call.receiver})\nfor ${call.receiver} in threads:  # join once, after all have started\n    ${call.receiver}.join()`;
+          : `threads = []\nfor ${loop?.targetText ?? 'item'} in ${loop?.iterableText ?? '...'}:\n    ${call.receiver} = threading.Thread(...)  # the same target and args as before\n    ${call.receiver}.start()\n    threads.append(${call.receiver})\nfor ${call.receiver} in threads:  # join once, after all have started\n    ${call.receiver}.join()`;
       findings.push(...report(meta, call.span, call.context, {
         severity,
         message,

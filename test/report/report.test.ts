@@ -1,0 +1,146 @@
+// The report a senior engineer would sign: one point per call site, ranked by price, short, in Spanish that
+// reads as Spanish; the concise format; `--ask` leading with what the question names.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pricedCost, rankPoints } from '../../src/impact/rank.js';
+import type { ResourceBudget } from '../../src/impact/price.js';
+import { severityFromPrice, severityOf } from '../../src/impact/severity.js';
+import { emptyBudget } from '../../src/impact/totals.js';
+import type { PricedFinding } from '../../src/report/data.js';
+import type { CostSpec } from '../../src/impact/types.js';
+import { spanishNumbers } from '../../src/util/spanish.js';
+
+const CLI = join(process.cwd(), 'dist/src/cli/main.js');
+const DEMO = 'examples/openclaw-demo';
+
+function clawperf(args: string[]): string {
+  const run = spawnSync(process.execPath, [CLI, ...args, '--no-memory', '--fail-on', 'none', '-q'], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout;
+}
+
+function section(md: string, heading: RegExp): string[] {
+  const lines = md.split('\n');
+  const start = lines.findIndex((l) => heading.test(l));
+  const end = lines.findIndex((l, i) => i > start && /^## \d\./.test(l));
+  return lines.slice(start + 1, end === -1 ? undefined : end);
+}
+
+const BULLET = /^- (🔴 CRÍTICO|🟡 IMPORTANTE|🟢 MENOR|🔴 CRITICAL|🟡 IMPORTANT|🟢 MINOR): .+ — .+$/;
+
+for (const lang of ['es', 'en'] as const) {
+  test(`the demo report (${lang}) is at most 250 lines: top 10 points, one bullet per call site, phase 1 ≤ 7`, () => {
+    const md = clawperf(['analyze', DEMO, '--lang', lang]);
+    assert.ok(md.split('\n').length <= 250, `${md.split('\n').length} lines`);
+    const bullets = section(md, /^## 2\./).filter((l) => BULLET.test(l));
+    assert.equal(bullets.length, 10);
+    const sites = bullets.map((b) => /`([^`]+\.py:\d+)` \[/.exec(b)![1]);
+    assert.equal(new Set(sites).size, sites.length, 'one bullet per call site');
+    assert.ok(bullets.some((b) => /shell\.py:18` \[(?=.*SP501)(?=.*SP504)(?=.*SP505)(?=.*PA903)/.test(b)), 'shell.py:18 is one bullet with its four rule tags');
+    assert.match(section(md, /^## 2\./).join('\n'), lang === 'es' ? /Y \d+ puntos más, de menor coste: `clawperf analyze --format concise`/ : /And \d+ more points of lower cost: `clawperf analyze --format concise`/);
+    const phase1 = md.split(/^### (?:Fase|Phase) 1 .*$/m)[1]!.split(/^### (?:Fase|Phase) 2/m)[0]!;
+    const items = phase1.split('\n').filter((l) => l.startsWith('- [ ]'));
+    assert.ok(items.length >= 1 && items.length <= 7, `${items.length} items in phase 1`);
+    const table = md.split('\n').filter((l) => /^\| .+\.py:\d+\)/.test(l));
+    assert.equal(table.length, 10, 'one impact row per point of the top');
+  });
+}
+
+test('the JSON keeps every finding and adds its point (group); the concise format has one line per point, in the ranking of section 2', () => {
+  const json = JSON.parse(clawperf(['analyze', DEMO, '--format', 'json', '--lang', 'en']));
+  const groups = new Set<string>();
+  for (const f of json.findings) {
+    assert.equal(f.group, `${f.file}:${f.line}`);
+    groups.add(f.group);
+  }
+  assert.ok(json.findings.length > groups.size, 'several findings share a call site');
+  const concise = clawperf(['analyze', DEMO, '--format', 'concise', '--lang', 'en']).trimEnd().split('\n');
+  assert.equal(concise.length, groups.size);
+  for (const line of concise) assert.match(line, /^[^:\s]+\.py:\d+:\d+: [A-Z]{2}\d{3} .+ \(at 100 agents: .+\)$/);
+  const md = clawperf(['analyze', DEMO, '--lang', 'en']);
+  const top = section(md, /^## 2\./).filter((l) => BULLET.test(l)).map((b) => /`([^`]+\.py:\d+)` \[/.exec(b)![1]);
+  assert.deepEqual(concise.slice(0, 10).map((l) => /^([^:]+:\d+):/.exec(l)![1]), top);
+});
+
+test('severity follows the price and the context (src/impact/severity.ts)', () => {
+  const budget = (cores: number, extra: Partial<ResourceBudget> = {}): ResourceBudget => ({ ...emptyBudget(), cores: { low: cores / 2, high: cores }, ...extra });
+  const cost = (blockedSeconds?: number): CostSpec => ({ current: [], expected: [], rate: { perSecond: 1, basis: { es: '', en: '' } }, ...(blockedSeconds !== undefined ? { currentResources: { blockedSeconds } } : {}) });
+  // A config read per request at 0.02 % of a core is not critical, whatever the rule proposed.
+  assert.notEqual(severityOf({ severity: 'critical', context: 'handler', cost: cost() }, budget(0.0002)), 'critical');
+  // A blocking call with no timeout in a handler stays critical at any CPU cost.
+  assert.equal(severityOf({ severity: 'critical', context: 'handler', cost: cost(Infinity) }, budget(0)), 'critical');
+  // Start-up runs once: never critical, however it is priced.
+  assert.equal(severityOf({ severity: 'critical', context: 'startup', cost: cost(Infinity) }, budget(50)), 'important');
+  // The price raises a minor rule: two busy cores at N are critical.
+  assert.equal(severityOf({ severity: 'minor', context: 'loop', cost: cost() }, budget(2)), 'critical');
+  assert.equal(severityFromPrice(budget(0, { memoryMB: 2048 })), 'critical');
+  assert.equal(severityFromPrice(budget(0.06)), 'important');
+  assert.equal(severityFromPrice(budget(0.001)), 'minor');
+});
+
+test('points group findings on one call site and rank by the priced cost at N', () => {
+  const finding = (rule: string, line: number, cores: number, severity: PricedFinding['severity'] = 'important') =>
+    ({ rule, file: 'a.py', line, severity, budget: { ...emptyBudget(), cores: { low: 0, high: cores } }, expectedBudget: emptyBudget() }) as unknown as PricedFinding;
+  const points = rankPoints([finding('SP504', 5, 0.1), finding('CA801', 9, 3), finding('SP501', 5, 2), finding('ME605', 12, 0.2)]);
+  assert.deepEqual(points.map((p) => p.id), ['a.py:9', 'a.py:5', 'a.py:12']);
+  assert.deepEqual(points[1]!.findings.map((f) => f.rule), ['SP501', 'SP504'], 'the fix that saves most leads its point');
+  assert.equal(points[1]!.cost, pricedCost(points[1]!.lead.budget));
+  // --ask puts the points it names first, whatever their price.
+  assert.equal(rankPoints([finding('CA801', 9, 3), finding('ME605', 12, 0.2)], (f) => f.line === 12)[0]!.id, 'a.py:12');
+});
+
+/** An English thousands separator (2,000) — a Spanish reader takes it for 2. */
+const ENGLISH_THOUSANDS = /(?<![\d.,])[1-9]\d{0,2},\d{3}(?![\d])/;
+/** English words that must not leak into Spanish prose (code spans and code blocks aside). */
+const ENGLISH_WORDS = /\b(the|every|per agent|with|without|when|which|iterations|only|never|inside|calls?|items?|loop)\b(?!=)/i;
+
+function prose(md: string): string[] {
+  let code = false;
+  return md.split('\n').filter((line) => {
+    if (line.startsWith('```')) code = !code;
+    return !code && !line.startsWith('```');
+  }).map((line) => line.replace(/`[^`]*`/g, '``'));
+}
+
+test('Spanish reports of the corpus, the fixtures and the demo write Spanish numbers and no English words', () => {
+  for (const path of ['test/corpus', 'test/fixtures', DEMO]) {
+    const md = clawperf(['analyze', path, '--lang', 'es']);
+    for (const line of md.split('\n')) assert.doesNotMatch(line, ENGLISH_THOUSANDS, `${path}: ${line}`);
+    for (const line of prose(md)) assert.doesNotMatch(line.replace(/fire-and-forget|back-off|handlers?|Quick Wins/g, ''), ENGLISH_WORDS, `${path}: ${line}`);
+  }
+});
+
+test('--ask opens the report with what the question names, in Spanish and in English', () => {
+  const plain = section(clawperf(['analyze', DEMO, '--lang', 'es']), /^## 2\./).find((l) => BULLET.test(l))!;
+  const es = clawperf(['analyze', DEMO, '--ask', '¿por qué va lento el inbox?']);
+  assert.match(es, /^- Pregunta: «¿por qué va lento el inbox\?» \(nombra `inbox`\): lo explica `examples\/openclaw-demo\/dispatcher\.py:57`/m);
+  const first = section(es, /^## 2\./).find((l) => BULLET.test(l))!;
+  assert.notEqual(first, plain);
+  assert.match(first, /INBOX_DIR.*dispatcher\.py:57/);
+  const en = clawperf(['analyze', DEMO, '--ask', 'Why does do_POST hang?']);
+  assert.match(en, /^- Question: “Why does do_POST hang\?” \(names `do_post`\): explained by `examples\/openclaw-demo\/status_api\.py/m);
+  const firstEn = section(en, /^## 2\./).find((l) => BULLET.test(l))!;
+  assert.match(firstEn, /status_api\.py:\d+` \[/);
+});
+
+test('every snippet clawperf prints (rule fixtures and the demo) compiles and uses no undefined name', () => {
+  const items = ['test/fixtures', DEMO].flatMap((path) =>
+    (JSON.parse(clawperf(['analyze', path, '--format', 'json', '--lang', 'en'])).findings as { rule: string; file: string; line: number; proposal: { example: string } }[])
+      .map((f) => ({ id: `${f.rule} ${f.file}:${f.line}`, code: f.proposal.example, source: f.file })));
+  // The report's own code blocks are the same examples, as printed.
+  const md = clawperf(['analyze', DEMO, '--lang', 'es']);
+  const demoFiles = [...new Set(items.map((i) => i.source).filter((s) => s.startsWith(DEMO)))];
+  const blocks = [...md.matchAll(/^```python\n([\s\S]*?)^```$/gm)].map((m, i) => ({ id: `report block ${i + 1}`, code: m[1]!, source: demoFiles }));
+  assert.ok(items.length > 500 && blocks.length > 0);
+  const run = spawnSync('python3', ['test/report/snippets.py'], { input: JSON.stringify([...items, ...blocks]), encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout.trim(), '', run.stdout);
+});
+
+test('Spanish prose: numbers in Spanish form and a singular noun after 1, code left alone', () => {
+  assert.equal(spanishNumbers('2,000 procesos/s cada 0.5 s; a 1 llamadas/s; 1 descriptores'), '2.000 procesos/s cada 0,5 s; a 1 llamada/s; 1 descriptor');
+  assert.equal(spanishNumbers('0,5–1 núcleos, 2.000 ya en español, 2\u00a0000 sondeos'), '0,5–1 núcleos, 2.000 ya en español, 2.000 sondeos');
+  assert.equal(spanishNumbers('`time.sleep(0.5)` y python3.11, 127.0.0.1'), '`time.sleep(0.5)` y python3.11, 127.0.0.1');
+});
