@@ -1,10 +1,9 @@
 // One self-contained HTML page: the five-section report (the Markdown report's own words), the findings by
 // dimension, and SVG charts of the impact model. Inline CSS and SVG only: the page makes no request.
-import { effectiveCost, budgetOf, formatNumber, type ResourceBudget } from '../impact/price.js';
+import { formatNumber, type ResourceBudget } from '../impact/price.js';
 import { addBudgets, emptyBudget } from '../impact/totals.js';
-import { unitCosts } from '../impact/units.js';
 import { DIMENSIONS, SEVERITIES, type Lang, type Severity } from '../rules/types.js';
-import type { PricedFinding, ReportData } from './data.js';
+import type { ReportData } from './data.js';
 import type { ReportExtras } from './formats.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -287,27 +286,11 @@ const METRICS: Metric[] = [
   { key: 'threads', title: { es: 'Hilos', en: 'Threads' }, unit: 'threads', value: (b) => b.threads },
 ];
 
-/**
- * Current and expected budgets of one finding at N agents. The current one is the priced budget (measured
- * costs when calibrated); the expected CPU time keeps the same ratio the reference costs give.
- */
-function budgets(f: PricedFinding, agents: number): { current: ResourceBudget; expected: ResourceBudget } {
-  const reference = unitCosts();
-  const spec = effectiveCost(f);
-  const refCurrent = budgetOf(spec, agents, reference, 'current');
-  const expected = budgetOf(spec, agents, reference, 'expected');
-  const ratio = (low: number, high: number) => ({
-    low: refCurrent.cores.low > 0 ? f.budget.cores.low * (low / refCurrent.cores.low) : low,
-    high: refCurrent.cores.high > 0 ? f.budget.cores.high * (high / refCurrent.cores.high) : high,
-  });
-  return { current: f.budget, expected: { ...expected, cores: ratio(expected.cores.low, expected.cores.high) } };
-}
-
 function impactCharts(data: ReportData): string[] {
   const byRule = new Map<string, { label: string; current: ResourceBudget; expected: ResourceBudget }>();
   for (const f of data.findings) {
     const entry = byRule.get(f.rule) ?? { label: `${f.rule} ${f.title[data.lang]}`, current: emptyBudget(), expected: emptyBudget() };
-    const b = budgets(f, data.agents);
+    const b = { current: f.budget, expected: f.expectedBudget };
     entry.current = addBudgets(entry.current, b.current);
     entry.expected = addBudgets(entry.expected, b.expected);
     byRule.set(f.rule, entry);
