@@ -2,7 +2,8 @@
 // `npm run validate`: runs `clawperf stress` on the examples (the demo's agent, its dispatcher with 10 agents'
 // folders, examples/workers) idle and with a message feeder, and prints the static prediction beside what was
 // measured, per resource, flagging ratios outside 0.5–2×. A benchmark that prints numbers, not a timed test.
-// Options: --counts 1,10,30  --duration 10  --rate 1 (messages/s per agent)  --only demo-agent,dispatcher,workers
+// Options: --counts 1,10,30  --duration 10  --rate 1 (messages/s per agent; the demo's agent gets --demo-rate, a fifth)
+// --only demo-agent,dispatcher,workers
 // --reference (price with the brief's reference costs instead of calibrating this machine first)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -25,19 +26,24 @@ const COUNTS = arg('counts', '1,10,30').split(',').map(Number);
 const DURATION = Number(arg('duration', '10'));
 const WARMUP = 2;
 const RATE = Number(arg('rate', '1'));
+// The demo's tasks carry 8 attachments (its LIMITS_SPEC cap), each fingerprinted with PBKDF2 (~40 ms of CPU):
+// at 1 message/s an agent alone would need 0.4 cores, so the demo's agent is fed at a fifth of the rate.
+const DEMO_RATE = Number(arg('demo-rate', String(RATE / 5)));
+const ATTACHMENTS = 8;
 const ONLY = arg('only', 'demo-agent,dispatcher,workers').split(',');
 const PY = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
 const OUT = join(tmpdir(), `clawperf-validate-${process.pid}`);
 
 const DEMO_OTHERS = ['status_api.py', 'metrics.py', 'cli.py'];
 const SCENARIOS = [
-  ...[0, RATE].flatMap((rate) => [
+  ...[0, DEMO_RATE].map((rate) => (
     {
       group: 'demo-agent', name: `demo agent.py, ${rate ? `${rate} msg/s per agent` : 'idle'}`, rate, counts: COUNTS, project: DEMO,
       topology: { 'per-agent': ['agent.py'], 'on-demand': ['dispatcher.py', ...DEMO_OTHERS] },
-      stress: (dir, home) => ['--shared', home, '--feed', `${PY} ${V}/demo_feed.py ${home} --rate ${rate} --into queue`, '--',
+      stress: (dir, home) => ['--shared', home, '--feed', `${PY} ${V}/demo_feed.py ${home} --rate ${rate} --into queue --attachments ${ATTACHMENTS}`, '--',
         'sh', '-c', `mkdir -p ${home}/agents/a{agent}/queue ${home}/agents/a{agent}/results; exec ${PY} ${DEMO}/agent.py a{agent}`],
-    },
+    })),
+  ...[0, RATE].flatMap((rate) => [
     {
       group: 'dispatcher', name: `demo dispatcher.py with 10 agents, ${rate ? `${rate} msg/s per agent` : 'idle'}`, rate, counts: [10], project: DEMO, single: true,
       topology: { singleton: ['dispatcher.py'], 'on-demand': ['agent.py', ...DEMO_OTHERS] },
@@ -97,7 +103,7 @@ for (const scenario of SCENARIOS) {
     process.stderr.write(`done: ${scenario.name} at ${n}\n`);
   }
 }
-console.log(`Unit costs: ${CALIBRATED ? 'calibrated on this machine (clawperf calibrate)' : 'reference table'}; ${DURATION} s per count after ${WARMUP} s warm-up; steady load ${RATE} message/s per agent.\n`);
+console.log(`Unit costs: ${CALIBRATED ? 'calibrated on this machine (clawperf calibrate)' : 'reference table'}; ${DURATION} s per count after ${WARMUP} s warm-up; steady load ${RATE} message/s per agent (the demo's agent: ${DEMO_RATE}, ${ATTACHMENTS} attachments per task).\n`);
 console.log('| Scenario | N | Resource | Predicted | Measured | Pred/meas |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.scenario} | ${r.agents} | ${r.figure} | ${fmt(r.predicted)} | ${fmt(r.measured)} | ${r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`}${r.off ? ' (outside 0.5–2×)' : ''} |`);

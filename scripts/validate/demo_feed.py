@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Message feeder for the OpenClaw demo under `clawperf stress --feed` (used by scripts/validate.mjs).
 
-Usage: demo_feed.py HOME --agents N --rate R --into queue|inbox
+Usage: demo_feed.py HOME --agents N --rate R --into queue|inbox [--attachments K]
 
 Prepares HOME (config.json with a local webhook, routes.json, inbox/, agents/a<i>/{queue,results}) and then
 drops R task files per agent per second, into each agent's queue (the agent alone) or into the shared inbox
-(the dispatcher). Each task has 3 transcript lines, no attachments and no peer questions. It also answers the
+(the dispatcher). Each task has 3 transcript lines, K attachments (small files; the agent reads each with `cat`
+and fingerprints it with a 200,000-iteration PBKDF2) and no peer questions. It also answers the
 webhook the agents post to, so a task runs to its end. R = 0 prepares HOME and feeds nothing (idle).
 Ends on SIGTERM. Stdlib only.
 """
@@ -47,8 +48,14 @@ def prepare(home, agents, port):
         json.dump({}, fh)
 
 
-def drop(home, folder, task_id):
-    task = {"id": task_id, "kind": "chat", "payload": {"lines": ["hello", "token=abc", "bye"], "attachments": [], "questions": []}}
+def drop(home, folder, task_id, attachments):
+    refs = []
+    for k in range(attachments):
+        ref = os.path.join(home, "tmp", "%s-att%d.txt" % (task_id, k))
+        with open(ref, "w") as fh:
+            fh.write("attachment %d of %s\n" % (k, task_id))
+        refs.append(ref)
+    task = {"id": task_id, "kind": "chat", "payload": {"lines": ["hello", "token=abc", "bye"], "attachments": refs, "questions": []}}
     tmp = os.path.join(home, "tmp", task_id + ".json")
     with open(tmp, "w") as fh:
         json.dump(task, fh)
@@ -61,6 +68,7 @@ def main():
     parser.add_argument("--agents", type=int, default=int(os.environ.get("CLAWPERF_AGENTS", "1")))
     parser.add_argument("--rate", type=float, default=0.0)
     parser.add_argument("--into", choices=["queue", "inbox"], default="queue")
+    parser.add_argument("--attachments", type=int, default=0)
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -74,7 +82,7 @@ def main():
             seq += 1
             for i in range(args.agents):
                 folder = os.path.join(args.home, "inbox") if args.into == "inbox" else os.path.join(args.home, "agents", "a%d" % i, "queue")
-                drop(args.home, folder, "t%d-%d" % (seq, i))
+                drop(args.home, folder, "t%d-%d" % (seq, i), args.attachments)
             next_at += 1.0 / args.rate
         time.sleep(0.01)
     server.shutdown()
