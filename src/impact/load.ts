@@ -99,9 +99,12 @@ function priceOne(finding: Finding, model: PricingModel, agents: number): LoadPr
     const s = { ...withRate(perProcess * processes, basis), current: spec.current.map((o) => (o.unit === 'listdir' ? { ...o, unit: 'listdir_idle' as const } : o)) };
     return { kind: 'idle', spec: s, budget: held(budgetOf(s, 1, model.costs), processes), processes, heldFactor: processes, basis };
   }
-  // Per message: each per-agent copy gets the stated rate, a singleton gets every agent's messages.
-  const messages = site ? model.messageRate * (copies.perAgent * agents + copies.singletons * agents) : spec.rate.perSecond * processes;
-  const basis = `${roleNote}; ${model.messageRate} message/s per agent (stated load) ${note.join(' ')}`.trim();
+  // Per message: each per-agent copy gets the stated rate, a singleton gets every agent's messages; a singleton's
+  // HTTP handler gets the stated rate once (its callers are people and monitors, not every agent: assumed).
+  const request = site?.reason === 'per request';
+  const singletonShare = request ? 1 : agents;
+  const messages = site ? model.messageRate * (copies.perAgent * agents + copies.singletons * singletonShare) : spec.rate.perSecond * processes;
+  const basis = `${roleNote}; ${model.messageRate} ${request ? 'request' : 'message'}/s per ${request && copies.singletons ? 'server (assumed: its callers are people and monitors)' : 'agent (stated load)'} ${note.join(' ')}`.trim();
   const s = withRate(messages * items, basis);
   // Threads, descriptors and memory a message holds are held by the messages in flight (Little's law: arrivals/s ×
   // the seconds each spends here, from the priced time of its operations), not by every item ever.
