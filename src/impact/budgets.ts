@@ -14,20 +14,22 @@ export function programsOf(topology: EntryPoint[]): Programs {
 }
 
 const ROLE_WORDS: Record<EntryPoint['role'], { es: string; en: string }> = {
-  'per-agent': { es: 'uno por agente (× N)', en: 'one per agent (× N)' },
-  singleton: { es: 'uno (singleton)', en: 'one (singleton)' },
-  'on-demand': { es: 'bajo demanda (no entra en los presupuestos)', en: 'on demand (not in the budgets)' },
+  'per-agent': { es: '× N', en: '× N' },
+  singleton: { es: 'una vez', en: 'once' },
+  'on-demand': { es: 'bajo demanda, fuera de los presupuestos', en: 'on demand, in no budget' },
 };
 
+/** The topology in one line of section 1 (the report has a length budget): each program, its copies and why. */
 export function topologyTable(topology: EntryPoint[], lang: Lang): string[] {
-  if (!topology.length) {
+  const mains = topology.filter((e) => e.kind === 'main' && e.file);
+  if (!mains.length) {
     return [s(lang, '- Topología de procesos: ningún punto de entrada (`__main__`, unidad systemd) encontrado; cada hallazgo se valora una vez por agente (supuesto).',
       '- Process topology: no entry point (`__main__`, systemd unit) found; every finding is priced once per agent (assumed).')];
   }
-  const rows = topology.map((e) => `| \`${e.id}\` | ${ROLE_WORDS[e.role][lang]} | ${e.assumed ? s(lang, 'supuesto: ', 'assumed: ') : ''}${e.reason.replace(/^assumed:?\s*/, '')} |`);
-  return ['', s(lang, '| Programa | Copias | Por qué |', '| Program | Copies | Why |'), '|---|---|---|', ...rows, '',
-    s(lang, 'Se corrige con `[tool.clawperf] topology` (`per-agent = [...]`, `singleton = [...]`, `on-demand = [...]`).',
-      'Override with `[tool.clawperf] topology` (`per-agent = [...]`, `singleton = [...]`, `on-demand = [...]`).'), ''];
+  const items = mains.map((e) => `\`${e.file.split('/').pop()}\` ${ROLE_WORDS[e.role][lang]} (${e.assumed ? s(lang, 'supuesto ', 'assumed ') : ''}${e.reason[lang]})`);
+  return [s(lang,
+    `- Topología de procesos: ${items.join('; ')}; los hilos toman el papel de su programa. Se corrige con \`[tool.clawperf] topology\`.`,
+    `- Process topology: ${items.join('; ')}; threads take their program’s role. Override with \`[tool.clawperf] topology\`.`)];
 }
 
 function figure(v: CapacityVerdict, budget: 'idle' | 'steady' | 'incident', resource: Resource): number {
@@ -87,5 +89,5 @@ export function stressSuggestion(topology: EntryPoint[], agents: number, message
 }
 
 export function topologyToJson(topology: EntryPoint[]) {
-  return topology.map((e) => ({ entry: e.id, file: e.file, line: e.line, kind: e.kind, role: e.role, reason: e.reason, assumed: e.assumed, long_running: e.longRunning }));
+  return topology.map((e) => ({ entry: e.id, file: e.file, line: e.line, kind: e.kind, role: e.role, reason: e.reason.en, assumed: e.assumed, long_running: e.longRunning }));
 }

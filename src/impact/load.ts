@@ -3,7 +3,8 @@
 // into three budgets: idle (no messages), steady (a stated message rate per agent) and incident.
 import type { Role, SiteTopology, TopologyDigest } from '../model/topology.js';
 import type { Finding } from '../rules/types.js';
-import { budgetOf, effectiveCost, type ResourceBudget } from './price.js';
+import type { L10n } from '../rules/types.js';
+import { budgetOf, effectiveCost, formatNumber, type ResourceBudget } from './price.js';
 import { addBudgets, emptyBudget, maxBudgets } from './totals.js';
 import type { CostSpec, UnitCost, UnitId } from './types.js';
 
@@ -36,7 +37,7 @@ export interface LoadPrice {
   /** What the rule's held resources (threads, fds, memory of one process) are multiplied by: processes, or those busy with a message. */
   heldFactor: number;
   /** How the rate was reached, for the assumptions line. */
-  basis: string;
+  basis: L10n;
 }
 
 interface Copies { perAgent: number; singletons: number }
@@ -47,20 +48,33 @@ function copiesOf(site: SiteTopology | undefined, roles: Map<string, Role>): Cop
   return { perAgent: count('per-agent'), singletons: count('singleton') };
 }
 
-export function itemsPerRun(site: SiteTopology | undefined, spec: CostSpec, agents: number): { items: number; note: string[] } {
-  const note: string[] = [];
+export function itemsPerRun(site: SiteTopology | undefined, spec: CostSpec, agents: number): { items: number; note: L10n[] } {
+  const note: L10n[] = [];
   let items = 1;
   for (const loop of site?.loops ?? []) {
     if (loop === 'agents') {
       items *= agents;
-      note.push(`× ${agents} (a loop over agents, units or peers)`);
+      note.push({ es: `× ${agents} (un bucle sobre agentes, unidades o pares)`, en: `× ${agents} (a loop over agents, units or peers)` });
     }
   }
   if (spec.growth === 'quadratic' && !site?.loops.includes('agents')) {
     items *= agents;
-    note.push(`× ${agents} (every agent walks every other’s files)`);
+    note.push({ es: `× ${agents} (cada agente recorre los ficheros de todos)`, en: `× ${agents} (every agent walks every other’s files)` });
   }
   return { items, note };
+}
+
+/** Sentences joined with '; ', each language on its own. */
+function both(...parts: L10n[]): L10n {
+  return { es: parts.map((p) => p.es).filter(Boolean).join('; '), en: parts.map((p) => p.en).filter(Boolean).join('; ') };
+}
+
+function roleNoteOf(copies: Copies, assumed: boolean, agents: number): L10n {
+  if (assumed) return { es: 'ningún punto de entrada lo alcanza: se valora por agente (supuesto)', en: 'no entry point reaches it: priced per agent (assumed)' };
+  const parts: L10n[] = [];
+  if (copies.perAgent) parts.push({ es: `${copies.perAgent} programa${copies.perAgent > 1 ? 's' : ''} por agente × ${agents}`, en: `${copies.perAgent} per-agent program${copies.perAgent > 1 ? 's' : ''} × ${agents}` });
+  if (copies.singletons) parts.push({ es: `${copies.singletons} programa${copies.singletons > 1 ? 's' : ''} único${copies.singletons > 1 ? 's' : ''}`, en: `${copies.singletons} singleton${copies.singletons > 1 ? 's' : ''}` });
+  return { es: parts.map((p) => p.es).join(' + '), en: parts.map((p) => p.en).join(' + ') };
 }
 
 function scaleHeld(budget: ResourceBudget, factor: number): ResourceBudget {
@@ -75,26 +89,28 @@ function priceOne(finding: Finding, model: PricingModel, agents: number): LoadPr
   const assumedRole = !copiesOf(site, model.roles);
   const processes = copies.perAgent * agents + copies.singletons;
   const load = site?.load ?? legacyLoad(finding);
-  const roleNote = assumedRole ? 'no entry point reaches it: priced per agent (assumed)' : `${copies.perAgent ? `${copies.perAgent} per-agent program${copies.perAgent > 1 ? 's' : ''} × ${agents}` : ''}${copies.perAgent && copies.singletons ? ' + ' : ''}${copies.singletons ? `${copies.singletons} singleton${copies.singletons > 1 ? 's' : ''}` : ''}`;
-  if (processes === 0) return { kind: 'on-demand', spec: { ...spec, rate: { ...spec.rate, perSecond: 0 } }, budget: emptyBudget(), processes, heldFactor: 0, basis: 'only on-demand programs (a CLI a person runs) reach it: not in the steady budgets' };
+  const roleNote = roleNoteOf(copies, assumedRole, agents);
+  if (processes === 0) return { kind: 'on-demand', spec: { ...spec, rate: { ...spec.rate, perSecond: 0 } }, budget: emptyBudget(), processes, heldFactor: 0, basis: { es: 'solo lo alcanzan programas bajo demanda (una CLI que lanza una persona): fuera de los presupuestos', en: 'only on-demand programs (a CLI a person runs) reach it: in no budget' } };
   // Growing memory is a time to exhaustion, not today’s RSS: it stays in the finding's own text.
   const held = (b: ResourceBudget, factor: number) => scaleHeld(finding.dimension === 'memory' ? { ...b, memoryMB: 0 } : b, factor);
   const { items, note } = itemsPerRun(site, spec, agents);
-  const withRate = (perSecond: number, basis: string): CostSpec => ({ ...spec, growth: 'linear', rate: { perSecond, basis: { es: basis, en: basis } }, ...(spec.expectedRate ? { expectedRate: { ...spec.expectedRate, perSecond: Math.min(spec.expectedRate.perSecond * processes, perSecond) } } : {}) });
+  const withRate = (perSecond: number, basis: L10n): CostSpec => ({ ...spec, growth: 'linear', rate: { perSecond, basis }, ...(spec.expectedRate ? { expectedRate: { ...spec.expectedRate, perSecond: Math.min(spec.expectedRate.perSecond * processes, perSecond) } } : {}) });
   if (load === 'startup') {
-    const s = withRate(0, 'once at start-up');
-    return { kind: 'startup', spec: s, budget: held(budgetOf(s, 1, model.costs), processes), processes, heldFactor: processes, basis: `${roleNote}; once at start-up` };
+    const s = withRate(0, { es: 'una vez al arrancar', en: 'once at start-up' });
+    return { kind: 'startup', spec: s, budget: held(budgetOf(s, 1, model.costs), processes), processes, heldFactor: processes, basis: both(roleNote, { es: 'una vez al arrancar', en: 'once at start-up' }) };
   }
   if (load === 'incident') {
-    const s = withRate(0, 'while the condition holds');
+    const s = withRate(0, { es: 'mientras dure la condición', en: 'while the condition holds' });
     const budget = { ...held(budgetOf(s, 1, model.costs), processes), cores: { low: processes, high: processes } };
-    return { kind: 'incident', spec: s, budget, processes, heldFactor: processes, basis: `${roleNote}; spins while the condition holds: one core per waiting process` };
+    return { kind: 'incident', spec: s, budget, processes, heldFactor: processes, basis: both(roleNote, { es: 'gira mientras dure la condición: un núcleo por proceso que espera', en: 'spins while the condition holds: one core per waiting process' }) };
   }
   if (load === 'pass') {
     const interval = site?.intervalSeconds && site.intervalSeconds > 0 ? site.intervalSeconds : 1;
     // Without a topology (findings built by hand) the rule's own rate stands.
     const perProcess = site ? items / interval : spec.rate.perSecond;
-    const basis = site ? `${roleNote}; one pass every ${interval} s${site.intervalSeconds ? '' : ' (assumed)'} ${note.join(' ')}`.trim() : `${roleNote}; ${spec.rate.basis.en}`;
+    const basis = site
+      ? both(roleNote, { es: `una vuelta cada ${formatNumber(interval, 'es')} s${site.intervalSeconds ? '' : ' (supuesto)'}`, en: `one pass every ${formatNumber(interval)} s${site.intervalSeconds ? '' : ' (assumed)'}` }, ...note)
+      : both(roleNote, spec.rate.basis);
     // When idle, the folders a pass lists hold nothing waiting: a listing costs what an empty folder costs.
     const s = { ...withRate(perProcess * processes, basis), current: spec.current.map((o) => (o.unit === 'listdir' ? { ...o, unit: 'listdir_idle' as const } : o)) };
     return { kind: 'idle', spec: s, budget: held(budgetOf(s, 1, model.costs), processes), processes, heldFactor: processes, basis };
@@ -104,7 +120,10 @@ function priceOne(finding: Finding, model: PricingModel, agents: number): LoadPr
   const request = site?.reason === 'per request';
   const singletonShare = request ? 1 : agents;
   const messages = site ? model.messageRate * (copies.perAgent * agents + copies.singletons * singletonShare) : spec.rate.perSecond * processes;
-  const basis = `${roleNote}; ${model.messageRate} ${request ? 'request' : 'message'}/s per ${request && copies.singletons ? 'server (assumed: its callers are people and monitors)' : 'agent (stated load)'} ${note.join(' ')}`.trim();
+  const rate = { es: formatNumber(model.messageRate, 'es'), en: formatNumber(model.messageRate) };
+  const basis = both(roleNote, request && copies.singletons
+    ? { es: `${rate.es} peticiones/s por servidor (supuesto: lo llaman personas y monitores)`, en: `${rate.en} requests/s per server (assumed: its callers are people and monitors)` }
+    : { es: `${rate.es} mensajes/s por agente (carga declarada)`, en: `${rate.en} messages/s per agent (stated load)` }, ...note);
   const s = withRate(messages * items, basis);
   // Threads, descriptors and memory a message holds are held by the messages in flight (Little's law: arrivals/s ×
   // the seconds each spends here, from the priced time of its operations), not by every item ever.
@@ -156,8 +175,9 @@ export function priceAll(findings: Finding[], model: PricingModel, agents: numbe
     const fraction = p.kind === 'idle' && site?.pollLoop ? [...(busy.get(site.pollLoop)?.lines.values() ?? [])].reduce((a, b) => a + b, 0) : 0;
     if (fraction <= 0.01) return p;
     const k = 1 / (1 + fraction);
-    const basis = `${p.basis}; a pass takes ${(fraction * (site?.intervalSeconds ?? 1)).toFixed(2)} s at this N, so ${(k * 100).toFixed(0)} % of the nominal passes`;
-    return { ...p, budget: scaleRates(p.budget, k), spec: { ...p.spec, rate: { perSecond: p.spec.rate.perSecond * k, basis: { es: basis, en: basis } } }, basis };
+    const pass = fraction * (site?.intervalSeconds ?? 1);
+    const basis = both(p.basis, { es: `una vuelta tarda ${formatNumber(pass, 'es')} s con esta N: ${formatNumber(k * 100, 'es')} % de las vueltas nominales`, en: `a pass takes ${formatNumber(pass)} s at this N: ${formatNumber(k * 100)} % of the nominal passes` });
+    return { ...p, budget: scaleRates(p.budget, k), spec: { ...p.spec, rate: { perSecond: p.spec.rate.perSecond * k, basis } }, basis };
   });
 }
 

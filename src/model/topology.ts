@@ -44,7 +44,7 @@ export interface EntryPoint {
   kind: EntryCandidate['kind'];
   role: Role;
   /** Why this role: the unit file, the name, the config, or what was assumed. */
-  reason: string;
+  reason: { es: string; en: string };
   /** True when nothing in the code or the settings says it (a default or a name). */
   assumed: boolean;
   /** Runs for the life of the process (a loop or a server): counted in the idle budget's processes. */
@@ -61,13 +61,30 @@ export interface TopologyHints {
 
 // ---------- structure (from the model, cached in the digest)
 
+/** Project functions by bare name, and class methods by class name (built once per project). */
+const nameIndexes = new WeakMap<ProjectModel, { functions: Map<string, { id: string; file: FileModel }[]>; methods: Map<string, string[]> }>();
+function namesOf(project: ProjectModel) {
+  let index = nameIndexes.get(project);
+  if (!index) {
+    index = { functions: new Map(), methods: new Map() };
+    for (const [id, entry] of project.functionsById) {
+      const list = index.functions.get(entry.fn.name) ?? [];
+      list.push({ id, file: entry.file });
+      index.functions.set(entry.fn.name, list);
+    }
+    for (const file of project.files) for (const cls of file.classes.values()) index.methods.set(cls.name, [...(index.methods.get(cls.name) ?? []), ...cls.methods]);
+    nameIndexes.set(project, index);
+  }
+  return index;
+}
+
 function functionsCalledAtModuleLevel(project: ProjectModel, file: FileModel): string[] {
+  const { functions } = namesOf(project);
   const roots: string[] = [];
   for (const call of file.calls) {
     if (call.functionId !== undefined) continue;
-    const name = lastSegment(call.callee);
-    for (const [id, entry] of project.functionsById) {
-      if (entry.fn.name === name && (entry.file === file || call.callee.startsWith(`${entry.file.module}.`))) roots.push(id);
+    for (const { id, file: home } of functions.get(lastSegment(call.callee)) ?? []) {
+      if (home === file || call.callee.startsWith(`${home.module}.`)) roots.push(id);
     }
   }
   return roots;
@@ -88,14 +105,12 @@ function reach(project: ProjectModel, roots: string[]): Set<string> {
 
 /** A server built in the program serves its handler class: the class's methods run in that program too. */
 function withServedClasses(project: ProjectModel, file: FileModel, reached: Set<string>): Set<string> {
+  const { methods } = namesOf(project);
   const roots: string[] = [];
   for (const f of project.files) {
     for (const call of f.calls) {
       if (!(call.functionId === undefined ? f === file : reached.has(call.functionId))) continue;
-      for (const arg of call.args) {
-        const name = lastSegment(arg.expr.text);
-        for (const g of project.files) for (const cls of g.classes.values()) if (cls.name === name) roots.push(...cls.methods);
-      }
+      for (const arg of call.args) roots.push(...(methods.get(lastSegment(arg.expr.text)) ?? []));
     }
   }
   return roots.length ? new Set([...reached, ...reach(project, roots)]) : reached;
@@ -151,14 +166,16 @@ export function topologyDigest(project: ProjectModel, lines: { file: string; lin
 
 // ---------- roles (at pricing time)
 
-const NAME_HINTS: { role: Role; pattern: RegExp; what: string }[] = [
-  { role: 'on-demand', pattern: /(^|[_-])(cli|ctl|admin|tool|manage|console|cmd)([_.-]|$)/i, what: 'a command-line tool a person runs' },
-  { role: 'singleton', pattern: /dispatch|gateway|supervisor|router|scheduler|status|api|monitor|daemon|hub|broker|coordinator|manager|server/i, what: 'one process serving every agent' },
-  { role: 'per-agent', pattern: /agent|worker|runner|bot/i, what: 'one process per agent' },
+const CONFIGURED = { es: '[tool.clawperf] topology', en: '[tool.clawperf] topology' };
+
+const NAME_HINTS: { role: Role; pattern: RegExp; what: { es: string; en: string } }[] = [
+  { role: 'on-demand', pattern: /(^|[_-])(cli|ctl|admin|tool|manage|console|cmd)([_.-]|$)/i, what: { es: 'una herramienta de línea de órdenes que lanza una persona', en: 'a command-line tool a person runs' } },
+  { role: 'singleton', pattern: /dispatch|gateway|supervisor|router|scheduler|status|api|monitor|daemon|hub|broker|coordinator|manager|server/i, what: { es: 'un proceso que sirve a todos los agentes', en: 'one process serving every agent' } },
+  { role: 'per-agent', pattern: /agent|worker|runner|bot/i, what: { es: 'un proceso por agente', en: 'one process per agent' } },
 ];
 
 /** `ExecStart=` lines of unit files that start `file`: a template (`name@.service`, `%i`) runs per agent. */
-function unitRole(file: string, units: TopologyHints['unitFiles']): { role: Role; reason: string } | undefined {
+function unitRole(file: string, units: TopologyHints['unitFiles']): Pick<EntryPoint, 'role' | 'reason'> | undefined {
   const name = basename(file);
   const module = name.replace(/\.py$/, '');
   for (const unit of units) {
@@ -167,8 +184,8 @@ function unitRole(file: string, units: TopologyHints['unitFiles']): { role: Role
       if (!exec || !(exec.split(/\s+/).some((w) => basename(w) === name) || new RegExp(`-m\\s+\\S*\\b${module}\\b`).test(exec))) continue;
       const template = /@\.service$/.test(unit.path) || /%i|%I/.test(exec);
       return template
-        ? { role: 'per-agent', reason: `ExecStart= of the template ${basename(unit.path)} (one instance per agent)` }
-        : { role: 'singleton', reason: `ExecStart= of ${basename(unit.path)} (one unit)` };
+        ? { role: 'per-agent', reason: { es: `ExecStart= de la plantilla ${basename(unit.path)} (una instancia por agente)`, en: `ExecStart= of the template ${basename(unit.path)} (one instance per agent)` } }
+        : { role: 'singleton', reason: { es: `ExecStart= de ${basename(unit.path)} (una unidad)`, en: `ExecStart= of ${basename(unit.path)} (one unit)` } };
     }
   }
   return undefined;
@@ -183,14 +200,14 @@ function overrideRole(entry: EntryCandidate, override: TopologyHints['override']
 
 function mainRole(entry: EntryCandidate, hints: TopologyHints): Pick<EntryPoint, 'role' | 'reason' | 'assumed'> {
   const configured = overrideRole(entry, hints.override);
-  if (configured) return { role: configured, reason: '[tool.clawperf] topology', assumed: false };
+  if (configured) return { role: configured, reason: CONFIGURED, assumed: false };
   const unit = unitRole(entry.file, hints.unitFiles);
   if (unit) return { ...unit, assumed: false };
   const name = basename(entry.file).replace(/\.py$/, '');
   const hint = NAME_HINTS.find((h) => h.pattern.test(name) && (h.role === 'on-demand' || entry.longRunning));
-  if (hint) return { role: hint.role, reason: `assumed from its name: ${hint.what}`, assumed: true };
-  if (!entry.longRunning) return { role: 'on-demand', reason: 'runs and exits (no endless loop, no server): run by a person or a timer', assumed: true };
-  return { role: 'per-agent', reason: 'assumed: a long-running process nothing says runs once (set [tool.clawperf] topology)', assumed: true };
+  if (hint) return { role: hint.role, reason: { es: `por su nombre: ${hint.what.es}`, en: `from its name: ${hint.what.en}` }, assumed: true };
+  if (!entry.longRunning) return { role: 'on-demand', reason: { es: 'arranca y termina (sin bucle infinito ni servidor): lo lanza una persona o un temporizador', en: 'runs and exits (no endless loop, no server): run by a person or a timer' }, assumed: true };
+  return { role: 'per-agent', reason: { es: 'proceso de larga duración y nada dice que corra una sola vez', en: 'a long-running process nothing says runs once' }, assumed: true };
 }
 
 /** Every entry point with its role; thread targets take the role of the process that starts them. */
@@ -203,7 +220,7 @@ export function classifyEntries(entries: EntryCandidate[], hints: TopologyHints)
     return {
       id: entry.id, file: entry.file, line: entry.line, kind: 'thread', longRunning: false,
       role: configured ?? parent?.role ?? 'per-agent',
-      reason: configured ? '[tool.clawperf] topology' : `a thread of ${entry.parent} (same role)`,
+      reason: configured ? CONFIGURED : { es: `un hilo de ${entry.parent} (mismo papel)`, en: `a thread of ${entry.parent} (same role)` },
       assumed: !configured && (parent?.assumed ?? true),
     };
   });

@@ -67,7 +67,7 @@ test('__main__ programs: a long-running one is assumed per agent and says so; on
   const loop = entries.find((e) => e.id === 'p/loop_a.py')!;
   assert.equal(loop.role, 'per-agent');
   assert.equal(loop.assumed, true);
-  assert.match(loop.reason, /assumed/);
+  assert.match(loop.reason.en, /long-running/);
   assert.equal(roleOf(entries, 'p/report.py'), 'on-demand');
   assert.equal(roleOf(entries, 'p/dispatcher.py'), 'singleton');
 });

@@ -97,7 +97,7 @@ function workInHelper(callee: { file: FileModel; fn: FunctionInfo }): Work | und
     if (work) return { ...work, what: `${callee.fn.name}() → ${work.what}` };
   }
   const param = pythonHotLoop(callee.file, callee.fn);
-  if (param) return { kind: 'python', ms: 100, releasesGil: false, what: `${callee.fn.name}() (pure-Python loop over ${param})` };
+  if (param) return { kind: 'python', ms: 100, releasesGil: false, what: `${callee.fn.name}(${param})` };
   return undefined;
 }
 
@@ -163,8 +163,8 @@ export const PA902: Rule = {
       findings.push(...report(meta, call.span, call.context, {
         severity,
         message: {
-          es: `${work.what} por cada elemento de ${iterable}, en serie (~${num(work.ms)} ms de CPU por elemento)`,
-          en: `${work.what} for every item of ${iterable}, in series (~${num(work.ms)} ms of CPU per item)`,
+          es: `\`${work.what}\` por cada elemento de \`${iterable}\`, en serie (~${num(work.ms)} ms de CPU por elemento)`,
+          en: `\`${work.what}\` for every item of \`${iterable}\`, in series (~${num(work.ms)} ms of CPU per item)`,
         },
         whyAtScale: {
           es: `${independent.itemsKnown ? k : `~${k}`} elementos × ~${num(work.ms)} ms = ~${num(sequentialMs)} ms de un solo núcleo por pasada (~${num(parallelMs)} ms repartido en ${CORES} núcleos); con ${agents} agentes ~${num(coresBusy)} núcleos ocupados solo en esto`,
@@ -172,8 +172,8 @@ export const PA902: Rule = {
         },
         proposal: {
           change: {
-            es: `Repartir ${work.what.split('(')[0]} de ${iterable} en un ${executor}(max_workers=os.cpu_count()) creado una vez al arrancar${work.kind === 'kdf' ? ', y revisar si hace falta repetirlo (cachear el resultado por entrada)' : ''}.`,
-            en: `Spread ${work.what.split('(')[0]} over ${iterable} on a ${executor}(max_workers=os.cpu_count()) created once at start-up${work.kind === 'kdf' ? ', and check whether it must be recomputed at all (cache the result per input)' : ''}.`,
+            es: `Repartir \`${work.what.split('(')[0]}\` de \`${iterable}\` en un \`${executor}(max_workers=os.cpu_count())\` creado una vez al arrancar${work.kind === 'kdf' ? ', y revisar si hace falta repetirlo (cachear el resultado por entrada)' : ''}.`,
+            en: `Spread \`${work.what.split('(')[0]}\` over \`${iterable}\` on a \`${executor}(max_workers=os.cpu_count())\` created once at start-up${work.kind === 'kdf' ? ', and check whether it must be recomputed at all (cache the result per input)' : ''}.`,
           },
           justification: {
             es: `concurrent.futures es stdlib: la pasada baja de ~${num(sequentialMs)} ms a ~${num(parallelMs)} ms en una máquina de ${CORES} núcleos libre; no reduce la CPU total.`,
