@@ -7,6 +7,7 @@ import { projectRoot } from './discover/root.js';
 import { findingsKey, readFindings, writeFindings, type RulesOutput } from './cache/findings.js';
 import { projectFacts, type ProjectFacts } from './impact/facts.js';
 import { linkProject } from './model/link.js';
+import { topologyDigest, type TopologyDigest } from './model/topology.js';
 import type { FileModel, ProjectModel } from './model/types.js';
 import { sourceLines, type FileTask } from './parse/model-file.js';
 import { allCached, cacheKeys, decodeCachedModels, modelFiles, type ModelStats } from './parse/pool.js';
@@ -47,6 +48,8 @@ export interface ProjectDigest {
   anchors: Record<string, string>;
   /** Per file, in the run's order. */
   fileStates: { parseError: boolean; modelError?: string }[];
+  /** Entry points, and who reaches each finding's line and when it runs (roles are decided at pricing time). */
+  topology: TopologyDigest;
 }
 
 export interface AnalysisResult {
@@ -60,6 +63,8 @@ export interface AnalysisResult {
    */
   readonly project: ProjectModel;
   findings: Finding[];
+  /** Findings a `# noqa`, a baseline or `--diff` hides: not reported, still priced by the capacity model (hidden, not fixed). */
+  hidden: Finding[];
   /** One line each: unreadable files, rule failures, folders skipped. */
   warnings: string[];
   /** Explicit paths that do not exist. */
@@ -207,7 +212,7 @@ async function analyze(
   const ruled = cachedRun ?? runRules(project, rules, selection);
   stats.findingsCached = cachedRun !== undefined;
   options.onStage?.('rules', performance.now() - started);
-  const digest = projectDigest(project, ruled.findings);
+  const digest = projectDigest(project, [...ruled.findings, ...(ruled.suppressed ?? [])]);
   if (cacheDir && runKey && !cachedRun && stats.cacheWritable) writeFindings(cacheDir, runKey, { ...ruled, digest });
   return result({ root, files, digest, ruled, warnings, missing, options, stats, project: () => project });
 }
@@ -218,13 +223,15 @@ function result(run: {
 }): AnalysisResult {
   const { files, options } = run;
   const findings = options.keepFindings ? options.keepFindings(run.ruled.findings, { files }) : run.ruled.findings;
+  const kept = new Set(findings);
+  const hidden = [...(run.ruled.suppressed ?? []), ...run.ruled.findings.filter((f) => !kept.has(f))];
   const warnings = [...run.warnings];
   for (const file of files) {
     if (file.modelError) warnings.push(`${file.path}: could not be analysed (${file.modelError}), skipped`);
     else if (file.parseError) warnings.push(`${file.path}: syntax error; analysed where the tree is sound`);
   }
   return {
-    root: run.root, files, digest: run.digest, findings, warnings: [...warnings, ...run.ruled.errors], missing: run.missing, unusedNoqa: run.ruled.unusedNoqa,
+    root: run.root, files, digest: run.digest, findings, hidden, warnings: [...warnings, ...run.ruled.errors], missing: run.missing, unusedNoqa: run.ruled.unusedNoqa,
     summary: summarize(files, findings), modelStats: run.stats,
     get project() {
       return run.project();
@@ -244,6 +251,7 @@ function projectDigest(project: ProjectModel, findings: Finding[]): ProjectDiges
     importsRequests: project.files.some((file) => [...file.imports.values()].some((b) => b.target === 'requests' || b.target.startsWith('requests.'))),
     anchors,
     fileStates: project.files.map((file) => (file.modelError === undefined ? { parseError: file.parseError } : { parseError: file.parseError, modelError: file.modelError })),
+    topology: topologyDigest(project, findings),
   };
 }
 

@@ -194,6 +194,19 @@ def bench_listdir(s):
     return run
 
 
+def bench_listdir_idle(s):
+    """One idle pass of a poll loop: list a folder with nothing waiting, then yield the CPU (the wake-up)."""
+    path = tempfile.mkdtemp(prefix="clawperf-idle-")
+
+    def run(n):
+        for _ in range(n):
+            for _name in os.listdir(path):
+                pass
+            time.sleep(0)
+
+    return run, lambda: os.rmdir(path)
+
+
 def bench_stat(s):
     path = s.small
 
@@ -389,7 +402,7 @@ def measure_shell(mode):
 
 
 # Order matters: fork runs before the HTTP server's threads exist.
-FS_UNITS = ["file_read", "file_write", "file_write_fsync", "fsync", "listdir", "stat"]
+FS_UNITS = ["file_read", "file_write", "file_write_fsync", "fsync", "listdir", "listdir_idle", "stat"]
 CPU_UNITS = ["json_1kb", "python_op", "regex_compile", "thread_create", "fork", "subprocess", "shell", "dns_lookup"]
 HTTP_UNITS = ["http_local", "http_local_reuse"]
 ALL_UNITS = FS_UNITS + CPU_UNITS + HTTP_UNITS
@@ -400,6 +413,7 @@ FACTORIES = {
     "file_write_fsync": bench_file_write_fsync,
     "fsync": bench_fsync,
     "listdir": bench_listdir,
+    "listdir_idle": bench_listdir_idle,
     "stat": bench_stat,
     "subprocess": bench_subprocess,
     "json_1kb": bench_json_1kb,

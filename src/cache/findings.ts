@@ -65,6 +65,8 @@ export interface RulesOutput {
   findings: Finding[];
   errors: string[];
   unusedNoqa: UnusedNoqa[];
+  /** Findings a `# noqa` hides: not reported, still priced by the capacity model. */
+  suppressed?: Finding[];
 }
 
 /** A cached run: the rules' output and the digest of the linked project it came from. */

@@ -22,6 +22,8 @@ export const SettingsSchema = z.strictObject({
   'fail-on': z.enum(['critical', 'important', 'minor', 'none']),
   'memory-dir': z.string().min(1),
   format: z.string().min(1),
+  'message-rate': z.number().positive().max(1_000_000),
+  topology: z.strictObject({ 'per-agent': ruleList, singleton: ruleList, 'on-demand': ruleList }).partial(),
 }).partial();
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -40,6 +42,8 @@ const EXPECTED: Record<SettingKey, string> = {
   'fail-on': 'one of "critical", "important", "minor", "none"',
   'memory-dir': 'a folder path (relative to this file)',
   format: 'an output format name, e.g. "md"',
+  'message-rate': 'messages (or requests) per second per agent in the steady budget, e.g. 0.2',
+  topology: 'a table of role = list of programs, e.g. per-agent = ["agent.py"], singleton = ["dispatcher.py"], on-demand = ["cli.py"]',
 };
 
 /** File names searched in each folder, in order of precedence (a dedicated file wins over pyproject.toml). */

@@ -24,6 +24,10 @@ export interface ConfigOptions {
   testPaths?: string[];
   includeTests?: boolean;
   memoryDir?: string;
+  /** Messages per second per agent in the steady budget (`--message-rate`). */
+  messageRate?: string;
+  /** `[tool.clawperf] topology`: programs per role (no flag). */
+  topology?: Partial<Record<'per-agent' | 'singleton' | 'on-demand', string[]>>;
 }
 
 export interface ResolvedConfig {
@@ -96,6 +100,8 @@ export function resolveConfig(config: LoadedConfig, cwd = process.cwd()): Resolv
     ...(s['memory-dir'] !== undefined ? { memoryDir: resolve(config.dir, s['memory-dir']) } : {}),
     ...(s['test-paths'] !== undefined ? { testPaths: s['test-paths'] } : {}),
     ...(s['include-tests'] !== undefined ? { includeTests: s['include-tests'] } : {}),
+    ...(s['message-rate'] !== undefined ? { messageRate: String(s['message-rate']) } : {}),
+    ...(s.topology !== undefined ? { topology: s.topology } : {}),
   };
   const perFileIgnores = Object.entries(s['per-file-ignores'] ?? {}).map(([glob, rules]) => perFileIgnore(glob, rules, config.dir, cwd));
   return { options, perFileIgnores, warnings };

@@ -2,11 +2,12 @@
 // Does the design hold N agents, which resource saturates first, and at how many agents does it break?
 import type { Finding, Lang } from '../rules/types.js';
 import type { MachineCapacity } from './machine.js';
+import { BUDGETS, center, DEFAULT_MESSAGE_RATE, findingBudgets, type BudgetName, type PricingModel } from './load.js';
 import { formatNumber, type ResourceBudget } from './price.js';
-import { BASE_PROCESS_MB, budgetAt } from './totals.js';
+import { BASE_PROCESS_MB } from './totals.js';
 import type { UnitCost, UnitId } from './types.js';
 
-export const RESOURCES = ['cpu', 'fsync', 'memory', 'fds', 'ports', 'threads'] as const;
+export const RESOURCES = ['cpu', 'fsync', 'memory', 'fds', 'ports', 'threads', 'processes'] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 export interface ResourceLoad {
@@ -21,7 +22,10 @@ export interface ResourceLoad {
 export interface CapacityVerdict {
   agents: number;
   holds: boolean;
+  /** idle + steady: what the verdict is taken on. */
   loads: ResourceLoad[];
+  /** The same resources per budget (idle includes every process's baseline; steady and incident what they add). */
+  budgets: Record<BudgetName, ResourceLoad[]>;
   /** The resource with the highest utilisation (the first to saturate as N grows). */
   bottleneck: ResourceLoad;
   /** Largest N that holds (null: holds beyond the search limit). */
@@ -34,34 +38,66 @@ const BASE_THREADS = 1;
 /** Descriptors a Python process holds before doing anything (stdio, its own files). */
 const BASE_FDS = 8;
 
+/** How many long-running programs of each role the project has (processes at N = perAgent × N + singletons). */
+export interface Programs { perAgent: number; singletons: number }
+
 export interface CapacityInput {
   findings: Finding[];
   costs: Record<UnitId, UnitCost>;
   machine: MachineCapacity;
   /** Each agent imports requests: its baseline memory is higher. */
   baseMemoryMB?: number;
+  /** The topology and the stated load; without it every finding is priced per agent at its rule's rate. */
+  pricing?: Omit<PricingModel, 'costs'> & { programs: Programs };
 }
 
-function center(low: number, high: number): number {
-  // Central estimate of a cost range: the geometric mean, since ranges span up to 10×.
-  return low > 0 && high > 0 ? Math.sqrt(low * high) : (low + high) / 2;
+export function pricingModel(input: Pick<CapacityInput, 'costs' | 'pricing'>): PricingModel {
+  return { costs: input.costs, roles: input.pricing?.roles ?? new Map(), sites: input.pricing?.sites, messageRate: input.pricing?.messageRate ?? DEFAULT_MESSAGE_RATE };
 }
 
-export function loadsAt(input: CapacityInput, agents: number): ResourceLoad[] {
-  const budget: ResourceBudget = budgetAt(input.findings, agents, input.costs);
-  const { machine } = input;
-  const memory = budget.memoryMB + (input.baseMemoryMB ?? BASE_PROCESS_MB) * agents;
-  const fdsPerAgent = BASE_FDS + budget.fds / Math.max(agents, 1);
+/** Long-running processes at N (one per agent when the topology found no program). */
+export function processesAt(input: Pick<CapacityInput, 'pricing'>, agents: number): number {
+  const programs = input.pricing?.programs;
+  if (!programs || programs.perAgent + programs.singletons === 0) return agents;
+  return programs.perAgent * agents + programs.singletons;
+}
+
+function loadList(machine: MachineCapacity, b: { cores: number; fsyncs: number; memoryMB: number; fdsPerProcess: number; timeWait: number; threads: number; processes: number }): ResourceLoad[] {
   const load = (resource: Resource, demand: number, capacity: number, unit: string): ResourceLoad =>
     ({ resource, demand, capacity, utilisation: capacity > 0 ? demand / capacity : Infinity, unit });
   return [
-    load('cpu', center(budget.cores.low, budget.cores.high), machine.cores, 'cores'),
-    load('fsync', budget.fsyncs, machine.fsyncsPerSecond, 'fsync/s'),
-    load('memory', memory, machine.memoryMB, 'MB'),
-    load('fds', fdsPerAgent, machine.fdLimit, 'fds/process'),
-    load('ports', budget.timeWait, machine.ephemeralPorts, 'TIME_WAIT sockets'),
-    load('threads', budget.threads + BASE_THREADS * agents, Math.min(machine.threadsMax, machine.userProcessLimit || Infinity, machine.pidMax), 'threads'),
+    load('cpu', b.cores, machine.cores, 'cores'),
+    load('fsync', b.fsyncs, machine.fsyncsPerSecond, 'fsync/s'),
+    load('memory', b.memoryMB, machine.memoryMB, 'MB'),
+    load('fds', b.fdsPerProcess, machine.fdLimit, 'fds/process'),
+    load('ports', b.timeWait, machine.ephemeralPorts, 'TIME_WAIT sockets'),
+    load('threads', b.threads, Math.min(machine.threadsMax, machine.userProcessLimit || Infinity, machine.pidMax), 'threads'),
+    load('processes', b.processes, Infinity, 'processes/s'),
   ];
+}
+
+/** Each budget's loads at N, and idle + steady. */
+export function budgetsAt(input: CapacityInput, agents: number): { loads: ResourceLoad[]; budgets: Record<BudgetName, ResourceLoad[]> } {
+  const shares = findingBudgets(input.findings, pricingModel(input), agents);
+  const processes = Math.max(processesAt(input, agents), 1);
+  const base = input.baseMemoryMB ?? BASE_PROCESS_MB;
+  const figures = (b: ResourceBudget, baseline: boolean) => ({
+    cores: center(b.cores.low, b.cores.high), fsyncs: b.fsyncs, timeWait: b.timeWait, processes: b.processes,
+    memoryMB: b.memoryMB + (baseline ? base * processes : 0),
+    fdsPerProcess: (baseline ? BASE_FDS : 0) + b.fds / processes,
+    threads: b.threads + (baseline ? BASE_THREADS * processes : 0),
+  });
+  const idle = figures(shares.idle, true);
+  const steady = figures(shares.steady, false);
+  const both = Object.fromEntries(Object.keys(idle).map((k) => [k, idle[k as keyof typeof idle] + steady[k as keyof typeof steady]])) as typeof idle;
+  return {
+    loads: loadList(input.machine, both),
+    budgets: { idle: loadList(input.machine, idle), steady: loadList(input.machine, steady), incident: loadList(input.machine, figures(shares.incident, false)) },
+  };
+}
+
+export function loadsAt(input: CapacityInput, agents: number): ResourceLoad[] {
+  return budgetsAt(input, agents).loads;
 }
 
 function holdsAt(input: CapacityInput, agents: number): boolean {
@@ -82,9 +118,9 @@ export function breakingPoint(input: CapacityInput): number | null {
 }
 
 export function capacityVerdict(input: CapacityInput, agents: number): CapacityVerdict {
-  const loads = loadsAt(input, agents);
+  const { loads, budgets } = budgetsAt(input, agents);
   const bottleneck = loads.reduce((a, b) => (b.utilisation > a.utilisation ? b : a));
-  return { agents, holds: loads.every((l) => l.utilisation <= 1), loads, bottleneck, breakingPoint: breakingPoint(input) };
+  return { agents, holds: loads.every((l) => l.utilisation <= 1), loads, budgets, bottleneck, breakingPoint: breakingPoint(input) };
 }
 
 const NAMES: Record<Resource, { es: string; en: string }> = {
@@ -94,6 +130,7 @@ const NAMES: Record<Resource, { es: string; en: string }> = {
   fds: { es: 'descriptores por proceso (ulimit -n)', en: 'descriptors per process (ulimit -n)' },
   ports: { es: 'puertos efímeros (TIME_WAIT)', en: 'ephemeral ports (TIME_WAIT)' },
   threads: { es: 'hilos/procesos', en: 'threads/processes' },
+  processes: { es: 'procesos lanzados', en: 'processes spawned' },
 };
 
 const UNIT_NAMES: Record<string, { es: string; en: string }> = {
@@ -103,6 +140,7 @@ const UNIT_NAMES: Record<string, { es: string; en: string }> = {
   'fds/process': { es: 'descriptores/proceso', en: 'fds/process' },
   'TIME_WAIT sockets': { es: 'sockets en TIME_WAIT', en: 'TIME_WAIT sockets' },
   threads: { es: 'hilos', en: 'threads' },
+  'processes/s': { es: 'procesos/s', en: 'processes/s' },
 };
 
 function pct(utilisation: number, lang: Lang): string {
@@ -143,13 +181,21 @@ export function curveTable(verdicts: CapacityVerdict[], lang: Lang): string[] {
   return [head, '|---|---|---|---|---|---|---|', ...rows];
 }
 
+/** `{cpu: {demand, capacity, utilisation, unit}, …}`; a resource without a machine limit (processes/s) has capacity null. */
+function resourcesJson(loads: ResourceLoad[]) {
+  return Object.fromEntries(loads.map((l) => [l.resource, {
+    demand: l.demand, capacity: Number.isFinite(l.capacity) ? l.capacity : null, utilisation: Number.isFinite(l.capacity) ? l.utilisation : null, unit: l.unit,
+  }]));
+}
+
 export function verdictToJson(v: CapacityVerdict, machine: MachineCapacity) {
   return {
     agents: v.agents,
     holds: v.holds,
     first_to_saturate: v.bottleneck.resource,
     breaking_point: v.breakingPoint,
-    resources: Object.fromEntries(v.loads.map((l) => [l.resource, { demand: l.demand, capacity: l.capacity, utilisation: l.utilisation, unit: l.unit }])),
+    resources: resourcesJson(v.loads),
+    budgets: Object.fromEntries(BUDGETS.map((b) => [b, resourcesJson(v.budgets[b])])),
     machine: { cores: machine.cores, memory_mb: machine.memoryMB, fd_limit: machine.fdLimit, ephemeral_ports: machine.ephemeralPorts, fsyncs_per_second: machine.fsyncsPerSecond, sources: machine.sources },
   };
 }

@@ -6,6 +6,8 @@ import { DISK_UNITS, UNIT_LABELS } from './units.js';
 
 export interface PricingContext {
   agents: number;
+  /** The finding priced through the topology and the load model (load.ts): its rate, copies and budget. */
+  load?: { kind: string; spec: CostSpec; budget: ResourceBudget; processes: number; heldFactor: number };
   costs: Record<UnitId, UnitCost>;
   lang: Lang;
   /** When the costs were measured (`clawperf calibrate`), for the assumptions line. */
@@ -141,17 +143,28 @@ function resourceSentence(budget: ResourceBudget, resources: ResourceUse | undef
 }
 
 function describe(spec: CostSpec, which: 'current' | 'expected', ctx: PricingContext): { text: string; budget: ResourceBudget } {
-  const budget = budgetOf(spec, ctx.agents, ctx.costs, which);
+  const load = ctx.load;
+  const copies = load ? 1 : agentFactor(spec, ctx.agents);
+  const budget = load && which === 'current' ? load.budget : heldFor(budgetOf(spec, load ? 1 : ctx.agents, ctx.costs, which), load);
   const ops = which === 'current' ? spec.current : spec.expected;
   const rate = which === 'expected' && spec.expectedRate ? spec.expectedRate.perSecond : spec.rate.perSecond;
   const resources = which === 'current' ? spec.currentResources : spec.expectedResources;
-  const perSecond = rate * agentFactor(spec, ctx.agents);
+  const perSecond = rate * copies;
   const parts: string[] = [];
-  if (ops.length && rate > 0) parts.push(`${opsSentence(ops, perSecond, ctx.lang)}; ${formatCpu(budget.cores, ctx.lang)}`);
+  if (load?.kind === 'on-demand') parts.push(ctx.lang === 'es' ? 'solo cuando una persona lo ejecuta (bajo demanda)' : 'only when a person runs it (on demand)');
+  else if (load?.kind === 'incident' && which === 'current') parts.push(`${formatCpu(budget.cores, ctx.lang)} ${ctx.lang === 'es' ? `mientras dure la condición (un núcleo por proceso que espera, ${formatNumber(load.processes, ctx.lang)} procesos)` : `while the condition holds (one core per waiting process, ${formatNumber(load.processes, ctx.lang)} processes)`}`);
+  else if (ops.length && rate > 0) parts.push(`${opsSentence(ops, perSecond, ctx.lang)}; ${formatCpu(budget.cores, ctx.lang)}`);
   else if (ops.length && rate === 0) parts.push(ctx.lang === 'es' ? 'una vez al arrancar' : 'once at start-up');
   parts.push(...resourceSentence(budget, resources, ctx.lang));
   if (parts.length === 0) parts.push(WORDS.nothing[ctx.lang]);
   return { text: parts.join('; '), budget };
+}
+
+/** The expected budget holds resources in as many processes as the current one. */
+function heldFor(budget: ResourceBudget, load: PricingContext['load']): ResourceBudget {
+  if (!load) return budget;
+  const factor = load.heldFactor;
+  return { ...budget, fds: budget.fds * factor, memoryMB: budget.memoryMB * factor, threads: budget.threads * factor };
 }
 
 function percentChange(before: number, after: number): number | undefined {
@@ -183,12 +196,12 @@ function improvementSentence(before: ResourceBudget, after: ResourceBudget, lang
 }
 
 export function priceFinding(finding: Finding, ctx: PricingContext): Impact {
-  const spec = effectiveCost(finding);
+  const spec = ctx.load?.spec ?? effectiveCost(finding);
   const current = describe(spec, 'current', ctx);
   const expected = describe(spec, 'expected', ctx);
   const n = ctx.agents;
   const assumptions = [
-    `${n} ${WORDS.agents[ctx.lang]}${spec.growth === 'quadratic' ? (ctx.lang === 'es' ? ' (coste cuadrático: cada agente recorre lo de todos)' : ' (quadratic cost: every agent walks every other’s files)') : ''}`,
+    `${formatNumber(n, ctx.lang)} ${WORDS.agents[ctx.lang]}${spec.growth === 'quadratic' ? (ctx.lang === 'es' ? ' (coste cuadrático: cada agente recorre lo de todos)' : ' (quadratic cost: every agent walks every other’s files)') : ''}`,
     finding.runtime ? WORDS.runtime[ctx.lang] : spec.rate.basis[ctx.lang],
     ...(spec.expectedRate ? [`${ctx.lang === 'es' ? 'tras el cambio' : 'after the change'}: ${spec.expectedRate.basis[ctx.lang]}`] : []),
     costSourceNote(spec, ctx),

@@ -1,5 +1,7 @@
 // Sums of the impact model over all findings: what one agent costs and what N agents cost.
 import type { Finding } from '../rules/types.js';
+import { pricingModel, processesAt, type CapacityInput } from './capacity.js';
+import { findingBudgets } from './load.js';
 import { budgetOf, effectiveCost, type Range, type ResourceBudget } from './price.js';
 import type { UnitCost, UnitId } from './types.js';
 
@@ -30,8 +32,8 @@ export interface Totals {
   growth: 'linear' | 'quadratic';
 }
 
-/** The larger of two budgets, resource by resource. */
-function maxBudgets(a: ResourceBudget, b: ResourceBudget): ResourceBudget {
+/** The larger of two budgets, resource by resource (one call site flagged by several rules prices its operations once). */
+export function maxBudgets(a: ResourceBudget, b: ResourceBudget): ResourceBudget {
   return {
     cores: { low: Math.max(a.cores.low, b.cores.low), high: Math.max(a.cores.high, b.cores.high) },
     diskOps: Math.max(a.diskOps, b.diskOps), fsyncs: Math.max(a.fsyncs, b.fsyncs), processes: Math.max(a.processes, b.processes),
@@ -56,15 +58,21 @@ export function budgetAt(findings: Finding[], agents: number, costs: Record<Unit
   return [...byLine.values()].reduce(addBudgets, emptyBudget());
 }
 
-export function computeTotals(findings: Finding[], agents: number, costs: Record<UnitId, UnitCost>, importsRequests: boolean): Totals {
-  const perAgent = budgetAt(findings, 1, costs);
-  const total = budgetAt(findings, agents, costs);
-  const base = BASE_PROCESS_MB + (importsRequests ? REQUESTS_IMPORT_MB : 0);
-  // Process baseline memory is part of the budget too: every agent is a Python process.
-  total.memoryMB += base * agents;
+/** What one agent and N agents cost, idle + steady, through the topology (the same figures as the verdict). */
+export function computeTotals(input: Omit<CapacityInput, 'machine'>, agents: number): Totals {
+  const model = pricingModel(input);
+  const at = (n: number) => {
+    const b = findingBudgets(input.findings, model, n);
+    return addBudgets(b.idle, b.steady);
+  };
+  const perAgent = at(1);
+  const total = at(agents);
+  const base = input.baseMemoryMB ?? BASE_PROCESS_MB;
+  // Process baseline memory is part of the budget too: every long-running program is a Python process.
+  total.memoryMB += base * processesAt(input, agents);
   return {
     agents, perAgent, total,
     memoryPerAgentMB: { low: base + perAgent.memoryMB, high: base + perAgent.memoryMB },
-    growth: findings.some((f) => f.cost.growth === 'quadratic') ? 'quadratic' : 'linear',
+    growth: input.findings.some((f) => f.cost.growth === 'quadratic') ? 'quadratic' : 'linear',
   };
 }

@@ -8,6 +8,7 @@ export const UNIT_IDS = [
   'file_write_fsync', // open+write+close+fsync
   'fsync',
   'listdir', // os.listdir of ~100 entries
+  'listdir_idle', // os.listdir of a folder with nothing waiting, plus the wake-up of the pass that lists it
   'stat', // os.stat / os.path.exists
   'subprocess', // subprocess.run of a trivial command (fork+exec+wait)
   'shell', // the extra /bin/sh of shell=True / os.system

@@ -8,6 +8,8 @@ export const REFERENCE_COSTS: Record<UnitId, UnitCost> = {
   file_write_fsync: { lowMs: 1, highMs: 5, source: 'reference' },
   fsync: { lowMs: 1, highMs: 5, source: 'reference' },
   listdir: { lowMs: 0.5, highMs: 1, source: 'reference' },
+  // One idle pass of `for name in os.listdir(inbox): …; time.sleep(…)` on an empty folder: ~0.085 ms measured (stress, 2026-12).
+  listdir_idle: { lowMs: 0.03, highMs: 0.15, source: 'reference' },
   stat: { lowMs: 0.002, highMs: 0.01, source: 'reference' },
   subprocess: { lowMs: 5, highMs: 50, source: 'reference' },
   shell: { lowMs: 1, highMs: 5, source: 'reference' },
@@ -29,6 +31,7 @@ export const UNIT_LABELS: Record<UnitId, L10n> = {
   file_write_fsync: { es: 'escrituras+fsync', en: 'writes+fsync' },
   fsync: { es: 'fsync', en: 'fsyncs' },
   listdir: { es: 'listdir', en: 'listdir' },
+  listdir_idle: { es: 'listdir de carpeta vacía', en: 'listdir of an empty folder' },
   stat: { es: 'stat', en: 'stat calls' },
   subprocess: { es: 'subprocesos', en: 'subprocesses' },
   shell: { es: 'shells', en: 'shells' },
@@ -44,7 +47,7 @@ export const UNIT_LABELS: Record<UnitId, L10n> = {
 };
 
 /** Units that touch the disk (for "file operations per cycle" and the disk budget). */
-export const DISK_UNITS: ReadonlySet<UnitId> = new Set(['file_read', 'file_write', 'file_write_fsync', 'fsync', 'listdir', 'stat']);
+export const DISK_UNITS: ReadonlySet<UnitId> = new Set(['file_read', 'file_write', 'file_write_fsync', 'fsync', 'listdir', 'listdir_idle', 'stat']);
 
 export function unitCosts(measured: Partial<Record<UnitId, UnitCost>> = {}): Record<UnitId, UnitCost> {
   return { ...REFERENCE_COSTS, ...measured };

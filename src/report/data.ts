@@ -1,5 +1,6 @@
 // What every reporter receives: findings already priced, facts already counted.
 import type { ProjectFacts } from '../impact/facts.js';
+import type { PriceKind } from '../impact/load.js';
 import type { ResourceBudget } from '../impact/price.js';
 import type { Point } from '../impact/rank.js';
 import type { Totals } from '../impact/totals.js';
@@ -9,8 +10,10 @@ import type { Finding, Lang } from '../rules/types.js';
 
 export interface PricedFinding extends Finding {
   impact: Impact;
-  /** The finding's cost at N agents, per resource. */
+  /** The finding's cost at N agents, per resource, in the budget `load` names (the number reports rank by). */
   budget: ResourceBudget;
+  /** Where that cost goes: idle (every pass), steady (per message), incident, or nowhere (startup, on-demand). */
+  load: PriceKind;
   /** The same after the proposed change. */
   expectedBudget: ResourceBudget;
   /** The point (call site) this finding belongs to: `file:line`. */

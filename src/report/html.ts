@@ -1,10 +1,9 @@
 // One self-contained HTML page: the five-section report (the Markdown report's own words), the findings by
 // dimension, and SVG charts of the impact model. Inline CSS and SVG only: the page makes no request.
-import { effectiveCost, budgetOf, formatNumber, type ResourceBudget } from '../impact/price.js';
+import { formatNumber, type ResourceBudget } from '../impact/price.js';
 import { addBudgets, emptyBudget } from '../impact/totals.js';
-import { unitCosts } from '../impact/units.js';
 import { DIMENSIONS, SEVERITIES, type Lang, type Severity } from '../rules/types.js';
-import type { PricedFinding, ReportData } from './data.js';
+import type { ReportData } from './data.js';
 import type { ReportExtras } from './formats.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -176,7 +175,7 @@ interface CapacityJson {
   agents: number;
   holds: boolean;
   breaking_point: number | null;
-  resources: Record<string, { utilisation: number; demand: number; capacity: number; unit: string }>;
+  resources: Record<string, { utilisation: number; demand: number; capacity: number | null; unit: string }>;
 }
 
 function isCapacity(value: unknown): value is CapacityJson {
@@ -230,7 +229,7 @@ export function capacityCurveChart(points: CapacityJson[], lang: Lang): string {
     parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${coords.join(' ')}"/>`);
     for (const p of points) {
       const u = p.resources[resource]!;
-      parts.push(`<circle cx="${xOf(p.agents).toFixed(1)}" cy="${yOf(u.utilisation).toFixed(1)}" r="3.5" fill="${color}"><title>${svgText(`${resource} @ ${p.agents}: ${formatNumber(u.demand)} / ${formatNumber(u.capacity)} ${u.unit} (${formatNumber(u.utilisation * 100)} %)`)}</title></circle>`);
+      parts.push(`<circle cx="${xOf(p.agents).toFixed(1)}" cy="${yOf(u.utilisation).toFixed(1)}" r="3.5" fill="${color}"><title>${svgText(`${resource} @ ${p.agents}: ${formatNumber(u.demand)} / ${formatNumber(u.capacity ?? Infinity)} ${u.unit} (${formatNumber(u.utilisation * 100)} %)`)}</title></circle>`);
     }
     parts.push(`<rect x="${left + plotW + 6}" y="${top + 24 + index * 18}" width="12" height="4" fill="${color}"/><text x="${left + plotW + 24}" y="${top + 30 + index * 18}" class="legend">${svgText(resource)}</text>`);
   });
@@ -241,7 +240,8 @@ export function capacityCurveChart(points: CapacityJson[], lang: Lang): string {
 /** With one agent count: utilisation bars per resource at N, against the 100 % line. */
 export function utilisationChart(point: CapacityJson, lang: Lang): string {
   const title = lang === 'es' ? `Uso de la máquina con ${formatNumber(point.agents)} agentes` : `Machine use at ${formatNumber(point.agents)} agents`;
-  const entries = Object.entries(point.resources);
+  // Spawns/s have no machine limit (capacity null): a bar needs one.
+  const entries = Object.entries(point.resources).filter(([, r]) => r.capacity !== null);
   const width = 820;
   const labelWidth = 130;
   const barArea = 520;
@@ -260,7 +260,7 @@ export function utilisationChart(point: CapacityJson, lang: Lang): string {
     const w = Math.max(r.utilisation > 0 ? 1.5 : 0, (r.utilisation / maxU) * barArea);
     parts.push(
       `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end" class="label">${svgText(resource)}</text>`,
-      `<rect x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="16" fill="${r.utilisation >= 1 ? COLORS.critical : COLORS.expected}"><title>${svgText(`${formatNumber(r.demand)} / ${formatNumber(r.capacity)} ${r.unit}`)}</title></rect>`,
+      `<rect x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="16" fill="${r.utilisation >= 1 ? COLORS.critical : COLORS.expected}"><title>${svgText(`${formatNumber(r.demand)} / ${formatNumber(r.capacity ?? Infinity)} ${r.unit}`)}</title></rect>`,
       `<text x="${labelWidth + w + 6}" y="${y + 15}" class="value">${formatNumber(r.utilisation * 100)} %</text>`,
     );
   });
@@ -286,27 +286,11 @@ const METRICS: Metric[] = [
   { key: 'threads', title: { es: 'Hilos', en: 'Threads' }, unit: 'threads', value: (b) => b.threads },
 ];
 
-/**
- * Current and expected budgets of one finding at N agents. The current one is the priced budget (measured
- * costs when calibrated); the expected CPU time keeps the same ratio the reference costs give.
- */
-function budgets(f: PricedFinding, agents: number): { current: ResourceBudget; expected: ResourceBudget } {
-  const reference = unitCosts();
-  const spec = effectiveCost(f);
-  const refCurrent = budgetOf(spec, agents, reference, 'current');
-  const expected = budgetOf(spec, agents, reference, 'expected');
-  const ratio = (low: number, high: number) => ({
-    low: refCurrent.cores.low > 0 ? f.budget.cores.low * (low / refCurrent.cores.low) : low,
-    high: refCurrent.cores.high > 0 ? f.budget.cores.high * (high / refCurrent.cores.high) : high,
-  });
-  return { current: f.budget, expected: { ...expected, cores: ratio(expected.cores.low, expected.cores.high) } };
-}
-
 function impactCharts(data: ReportData): string[] {
   const byRule = new Map<string, { label: string; current: ResourceBudget; expected: ResourceBudget }>();
   for (const f of data.findings) {
     const entry = byRule.get(f.rule) ?? { label: `${f.rule} ${f.title[data.lang]}`, current: emptyBudget(), expected: emptyBudget() };
-    const b = budgets(f, data.agents);
+    const b = { current: f.budget, expected: f.expectedBudget };
     entry.current = addBudgets(entry.current, b.current);
     entry.expected = addBudgets(entry.expected, b.expected);
     byRule.set(f.rule, entry);

@@ -60,6 +60,13 @@ export interface UnusedNoqa {
   codes?: string[];
 }
 
+interface RulesRun {
+  findings: Finding[];
+  errors: string[];
+  unusedNoqa: UnusedNoqa[];
+  suppressed: Finding[];
+}
+
 /** The noqa line (the finding's own, else 0 for the whole file) that suppresses `ruleId` at `line`, if any. */
 function suppressedBy(file: FileModel, line: number, ruleId: string): number | undefined {
   for (const at of [line, 0]) {
@@ -88,12 +95,14 @@ function unusedNoqa(file: FileModel, used: Map<number, Set<string>>, ran: Readon
   return unused;
 }
 
-export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSelection): { findings: Finding[]; errors: string[]; unusedNoqa: UnusedNoqa[] } {
+/** The rules' findings; `suppressed` are those a `# noqa` hides (hidden, not fixed: capacity still prices them). */
+export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSelection): RulesRun {
   return withTestPaths(selection, () => runSelected(project, rules, selection));
 }
 
-function runSelected(project: ProjectModel, rules: Rule[], selection: RuleSelection): { findings: Finding[]; errors: string[]; unusedNoqa: UnusedNoqa[] } {
+function runSelected(project: ProjectModel, rules: Rule[], selection: RuleSelection): RulesRun {
   const findings: Finding[] = [];
+  const suppressedFindings: Finding[] = [];
   const errors: string[] = [];
   const unused: UnusedNoqa[] = [];
   const active = selectRules(rules, selection);
@@ -112,13 +121,10 @@ function runSelected(project: ProjectModel, rules: Rule[], selection: RuleSelect
         continue;
       }
       for (const r of raw) {
-        const by = suppressedBy(file, r.span.line, rule.meta.id);
-        if (by !== undefined) {
-          used.set(by, (used.get(by) ?? new Set()).add(rule.meta.id));
-          continue;
-        }
         if (rarelyRuns(project, file, rule, r.span.line)) continue;
-        findings.push({
+        const by = suppressedBy(file, r.span.line, rule.meta.id);
+        if (by !== undefined) used.set(by, (used.get(by) ?? new Set()).add(rule.meta.id));
+        (by !== undefined ? suppressedFindings : findings).push({
           rule: rule.meta.id, dimension: rule.meta.dimension, severity: r.severity, file: file.path,
           line: r.span.line, column: r.span.column, endLine: r.span.endLine, context: r.context,
           title: rule.meta.title, message: es(r.message), whyAtScale: es(r.whyAtScale),
@@ -129,7 +135,7 @@ function runSelected(project: ProjectModel, rules: Rule[], selection: RuleSelect
     }
     if (file.noqa.size) unused.push(...unusedNoqa(file, used, new Set(fileRules.map((rule) => rule.meta.id)), known));
   }
-  return { findings: sortFindings(dedupe(findings)), errors, unusedNoqa: unused };
+  return { findings: sortFindings(dedupe(findings)), errors, unusedNoqa: unused, suppressed: sortFindings(dedupe(suppressedFindings)) };
 }
 
 /** One finding per rule and line: a rule may reach the same line through two paths. */

@@ -118,7 +118,7 @@ describe('clawperf calibrate', () => {
     assert.equal(code, 0, err);
     assert.ok(existsSync(join(dir, '.clawperf', 'calibration.json')));
     assert.deepEqual(readdirSync(join(dir, '.clawperf')).sort(), ['.gitignore', 'calibration.json'], 'scratch files removed');
-    assert.match(err, /clawperf calibrate: 1\/16 file_read/);
+    assert.match(err, /clawperf calibrate: 1\/17 file_read/);
     assert.match(out, /^file_write_fsync +[\d.]+ ms +[\d.]+–[\d.]+ ms +1–5 ms +[\d.]+× \((below|in range|above)\)$/m);
     assert.match(out, /^http_external +not measured +50–500 ms +reference kept$/m);
     assert.equal(Object.keys(readCalibration(dir).costs).length, MEASURED.length);

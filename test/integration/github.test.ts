@@ -16,7 +16,7 @@ test('github format prints ::error/::warning/::notice lines with file, line, col
     assert.ok(po301, `a PO301 annotation in:\n${run.stdout}`);
     const [, level, file, line, col] = pattern.exec(po301)!;
     assert.deepEqual([level, file, line, col], ['error', 'svc/worker.py', '7', '5']);
-    assert.match(po301, /::Loop polls .*every 0\.1 s/);
+    assert.match(po301, /::Loop polls .*every 0\.01 s/);
   } finally {
     cleanup();
   }

@@ -53,7 +53,7 @@ export function pollLoop(name: string, folder = 'INBOX'): string {
     '    while True:',
     `        for entry in os.listdir(${folder}):`,
     '            print(entry)',
-    '        time.sleep(0.1)',
+    '        time.sleep(0.01)',
     '',
   ].join('\n');
 }

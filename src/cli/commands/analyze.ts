@@ -9,6 +9,8 @@ import { projectRoot } from '../../discover/root.js';
 import { readCapacityFile } from '../../impact/machine.js';
 import { memorySession, type MemoryIgnored } from '../../memory/analysis.js';
 import { joinTrace, readTrace } from '../../runtime/trace/index.js';
+import { loadStressResult } from '../../runtime/stress/index.js';
+import type { StressResult } from '../../runtime/stress/types.js';
 import type { RuntimeHotspot } from '../../report/data.js';
 import { MemoryError } from '../../memory/index.js';
 import { commonRoot } from '../../pipeline.js';
@@ -63,6 +65,12 @@ export interface AnalyzeCliOptions {
   verbose?: boolean;
   /** A `clawperf trace` result to join: findings confirmed at runtime use the measured rate. */
   trace?: string;
+  /** `--measured FILE`: a `clawperf stress` result to print predicted vs measured against. */
+  measured?: string;
+  /** `--message-rate R`: messages per second per agent in the steady budget. */
+  messageRate?: string;
+  /** `[tool.clawperf] topology` (config only). */
+  topology?: Partial<Record<'per-agent' | 'singleton' | 'on-demand', string[]>>;
   /** `--jobs N`: parse threads (default one per core; 1 = no worker threads). */
   jobs?: string;
   /** False with `--no-cache`: the content cache (`.clawperf/cache/`) is neither read nor written. */
@@ -71,6 +79,21 @@ export interface AnalyzeCliOptions {
   cacheDir?: string;
   /** Options typed on the command line; the others may come from `[tool.clawperf]`. */
   explicit?: ReadonlySet<string>;
+}
+
+function readMeasured(path: string): StressResult {
+  try {
+    return loadStressResult(path);
+  } catch (error) {
+    throw new UsageError(`--measured: ${(error as Error).message}`);
+  }
+}
+
+function parseRate(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const rate = Number(value);
+  if (value.trim() === '' || !Number.isFinite(rate) || rate <= 0) throw new UsageError(`--message-rate must be a number of messages per second per agent above 0 (got "${value}")`);
+  return rate;
 }
 
 function parseJobs(value: string | undefined): number | undefined {
@@ -203,6 +226,8 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
     memoryNotes: () => memory.notes(lang), unflagged,
     extras: () => (memory.ignored().findings ? { ignored_by_memory: memory.ignored() } : {}),
     agentCounts, lang, ask: options.ask, capacityFile: options.capacity, machine,
+    messageRate: parseRate(options.messageRate), topology: options.topology,
+    measured: options.measured ? readMeasured(options.measured) : undefined,
     select, ignore, exclude: list(options.exclude), perFileIgnores, testPaths: options.testPaths, includeTests: options.includeTests === true,
     keepFindings, onProgress: progress.update, onStage: times.record,
     jobs, cache: options.cache === false ? false : options.cacheDir ?? process.env.CLAWPERF_CACHE_DIR ?? true,
@@ -287,6 +312,8 @@ export function registerAnalyze(program: Command): void {
     .option('--in-project', 'analyse the whole project the paths belong to, report only findings in those paths (the pre-commit hook passes the staged files)')
     .option('--include-tests', 'look at test code too (tests/, test_*.py, … or [tool.clawperf] test-paths): by default the rules stay quiet there')
     .option('--exclude <patterns>', 'extra paths to exclude, gitignore-style (comma-separated)')
+    .option('--measured <file>', 'a `clawperf stress` result (stress.json): section 1 prints predicted vs measured per resource, flagging ratios outside 0.5–2×')
+    .option('--message-rate <r>', 'messages (or requests) per second per agent in the steady budget (default 0.2: one every 5 s)')
     .option('--capacity <file>', 'evaluate the capacity verdict for another machine (JSON: cores, memoryMB, fdLimit, …)')
     .option('--trace <file>', 'join runtime evidence from `clawperf trace` (.clawperf/trace.json): confirmed findings use measured rates')
     .option('--no-memory', 'do not read or update the project memory')

@@ -43,7 +43,7 @@ const WHERE: Record<string, { es: string; en: string }> = {
 
 export const IO101: Rule = {
   meta,
-  check({ file, project }) {
+  check({ file, project, agents }) {
     if (isTestFile(file.path)) return [];
     if (projectSetsDefaultTimeout(project)) return [];
     const sessionsHaveDefault = sessionsHaveDefaultTimeout(project);
@@ -68,12 +68,12 @@ export const IO101: Rule = {
         },
         whyAtScale: rate.perSecond > 0
           ? {
-            es: `si ${url?.text ?? 'el servidor'} deja de responder, ${where.es}; con 100 agentes a ${fmtEs(rate.perSecond)} llamadas/s cada uno se acumulan ${fmtEs(rate.perSecond * 100)} esperas nuevas por segundo, sin límite`,
-            en: `if ${url?.text ?? 'the server'} stops answering, ${where.en}; with 100 agents at ${fmt(rate.perSecond)} calls/s each, ${fmt(rate.perSecond * 100)} new stuck calls pile up every second, without bound`,
+            es: `si ${url?.text ?? 'el servidor'} deja de responder, ${where.es}; con ${agents} agentes a ${fmtEs(rate.perSecond)} llamadas/s cada uno se acumulan ${fmtEs(rate.perSecond * agents)} esperas nuevas por segundo, sin límite`,
+            en: `if ${url?.text ?? 'the server'} stops answering, ${where.en}; with ${agents} agents at ${fmt(rate.perSecond)} calls/s each, ${fmt(rate.perSecond * agents)} new stuck calls pile up every second, without bound`,
           }
           : {
-            es: `si ${url?.text ?? 'el servidor'} no responde al arrancar, los 100 agentes se quedan colgados en el arranque sin error ni reintento`,
-            en: `if ${url?.text ?? 'the server'} does not answer at start-up, all 100 agents hang while starting, with no error and no retry`,
+            es: `si ${url?.text ?? 'el servidor'} no responde al arrancar, los ${agents} agentes se quedan colgados en el arranque sin error ni reintento`,
+            en: `if ${url?.text ?? 'the server'} does not answer at start-up, all ${agents} agents hang while starting, with no error and no retry`,
           },
         proposal: {
           change: {

@@ -86,7 +86,7 @@ function staticAssetRead(file: FileModel, call: CallSite, fn: { span: { line: nu
 
 export const IO102: Rule = {
   meta,
-  check({ file, project }) {
+  check({ file, project, agents }) {
     if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const site of file.calls) {
@@ -115,8 +115,8 @@ export const IO102: Rule = {
           en: `\`${io.label}\` blocks the only thread of \`${server.serverClass}\` (${server.file.path}:${server.call.span.line}) while serving \`${handler}\``,
         },
         whyAtScale: {
-          es: `con 100 agentes a la vez las peticiones esperan en cola: el último espera ~${fmtEs(queueSeconds)} s (100 × ${fmtEs(highMs)} ms)${io.blockedSeconds === Infinity ? ', y sin timeout un solo cuelgue detiene el servicio para todos' : ''}`,
-          en: `with 100 agents at once requests queue up: the last one waits ~${fmt(queueSeconds)} s (100 × ${fmt(highMs)} ms)${io.blockedSeconds === Infinity ? ', and with no timeout one hang stops the service for everyone' : ''}`,
+          es: `con ${agents} agentes a la vez las peticiones esperan en cola: el último espera ~${fmtEs(queueSeconds)} s (${agents} × ${fmtEs(highMs)} ms)${io.blockedSeconds === Infinity ? ', y sin timeout un solo cuelgue detiene el servicio para todos' : ''}`,
+          en: `with ${agents} agents at once requests queue up: the last one waits ~${fmt(queueSeconds)} s (${agents} × ${fmt(highMs)} ms)${io.blockedSeconds === Infinity ? ', and with no timeout one hang stops the service for everyone' : ''}`,
         },
         proposal: {
           change: {

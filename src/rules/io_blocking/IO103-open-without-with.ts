@@ -21,8 +21,8 @@ export const meta: RuleMeta = {
       en: 'A file opened with `open()` outside `with`: it closes only if the code reaches `close()` (not on an exception) or when the garbage collector gets to it; written data sits in the buffer until then.',
     },
     why: {
-      es: 'Con 100 agentes procesando peticiones y tareas sin parar, cada error deja un descriptor abierto: el proceso llega a `ulimit -n` (1024) y falla con «Too many open files»; y un lector de IPC puede ver un fichero a medio escribir.',
-      en: 'With 100 agents serving requests and tasks non-stop, each error leaves a descriptor open: the process reaches `ulimit -n` (1024) and fails with "Too many open files"; and an IPC reader may see a half-written file.',
+      es: 'Con ${agents} agentes procesando peticiones y tareas sin parar, cada error deja un descriptor abierto: el proceso llega a `ulimit -n` (1024) y falla con «Too many open files»; y un lector de IPC puede ver un fichero a medio escribir.',
+      en: 'With ${agents} agents serving requests and tasks non-stop, each error leaves a descriptor open: the process reaches `ulimit -n` (1024) and fails with "Too many open files"; and an IPC reader may see a half-written file.',
     },
     example: 'out = open(path, "w")\nfor line in lines:\n    out.write(line + "\\n")\nout.close()',
     useInstead: 'with open(path, "w") as out:\n    for line in lines:\n        out.write(line + "\\n")',
@@ -102,7 +102,7 @@ function usageOf(file: FileModel, call: CallSite): Usage | undefined {
 
 export const IO103: Rule = {
   meta,
-  check({ file, project }) {
+  check({ file, project, agents }) {
     if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const site of file.calls) {
@@ -136,7 +136,7 @@ export const IO103: Rule = {
       findings.push(...report(meta, call.span, call.context, {
         severity,
         message,
-        whyAtScale: whyAtScale(usage.kind, rate.perSecond, writes),
+        whyAtScale: whyAtScale(usage.kind, rate.perSecond, writes, agents),
         proposal: {
           change: {
             es: `Abrir \`${path}\` con \`with open(...) as ${variable}:\` para que se cierre siempre, también ante errores.`,
@@ -168,26 +168,26 @@ export const IO103: Rule = {
 };
 
 
-function whyAtScale(kind: Usage['kind'], perSecond: number, writes: boolean): { es: string; en: string } {
-  const total = { es: fmtEs(perSecond * 100), en: fmt(perSecond * 100) };
+function whyAtScale(kind: Usage['kind'], perSecond: number, writes: boolean, agents: number): { es: string; en: string } {
+  const total = { es: fmtEs(perSecond * agents), en: fmt(perSecond * agents) };
   const ipc = writes
     ? { es: '; además, otro proceso puede leer el fichero antes de que se vacíe el búfer', en: '; and another process may read the file before its buffer is flushed' }
     : { es: '', en: '' };
   if (kind === 'closed-without-finally') {
     return {
-      es: `a ${total.es} aperturas/s entre 100 agentes, basta que una de cada cien falle para perder ~${fmtEs(perSecond / 100 * 3600)} descriptores/hora por agente: el límite de 1024 llega en ${leakMinutes(perSecond).replace('.', ',')}${ipc.es}`,
-      en: `at ${total.en} opens/s across 100 agents, one failure in a hundred loses ~${fmt(perSecond / 100 * 3600)} descriptors/hour per agent: the 1024 limit arrives in ${leakMinutes(perSecond)}${ipc.en}`,
+      es: `a ${total.es} aperturas/s entre ${agents} agentes, basta que una de cada cien falle para perder ~${fmtEs(perSecond / 100 * 3600)} descriptores/hora por agente: el límite de 1024 llega en ${leakMinutes(perSecond).replace('.', ',')}${ipc.es}`,
+      en: `at ${total.en} opens/s across ${agents} agents, one failure in a hundred loses ~${fmt(perSecond / 100 * 3600)} descriptors/hour per agent: the 1024 limit arrives in ${leakMinutes(perSecond)}${ipc.en}`,
     };
   }
   if (kind === 'never-closed') {
     return {
-      es: `${total.es} aperturas/s entre 100 agentes quedan a merced del recolector: cualquier referencia que sobreviva (una traza de excepción, una lista, un ciclo) retiene el descriptor, y el límite de 1024 por proceso se alcanza sin aviso${ipc.es}`,
-      en: `${total.en} opens/s across 100 agents are left to the garbage collector: any reference that survives (an exception traceback, a list, a cycle) keeps the descriptor, and the 1024-per-process limit is reached without warning${ipc.en}`,
+      es: `${total.es} aperturas/s entre ${agents} agentes quedan a merced del recolector: cualquier referencia que sobreviva (una traza de excepción, una lista, un ciclo) retiene el descriptor, y el límite de 1024 por proceso se alcanza sin aviso${ipc.es}`,
+      en: `${total.en} opens/s across ${agents} agents are left to the garbage collector: any reference that survives (an exception traceback, a list, a cycle) keeps the descriptor, and the 1024-per-process limit is reached without warning${ipc.en}`,
     };
   }
   return {
-    es: `${total.es} aperturas/s entre 100 agentes se cierran solo por el conteo de referencias de CPython: en PyPy, o si una excepción retiene el marco, los descriptores se acumulan hasta el límite de 1024${ipc.es}`,
-    en: `${total.en} opens/s across 100 agents are closed only by CPython reference counting: on PyPy, or when an exception keeps the frame alive, descriptors pile up to the 1024 limit${ipc.en}`,
+    es: `${total.es} aperturas/s entre ${agents} agentes se cierran solo por el conteo de referencias de CPython: en PyPy, o si una excepción retiene el marco, los descriptores se acumulan hasta el límite de 1024${ipc.es}`,
+    en: `${total.en} opens/s across ${agents} agents are closed only by CPython reference counting: on PyPy, or when an exception keeps the frame alive, descriptors pile up to the 1024 limit${ipc.en}`,
   };
 }
 

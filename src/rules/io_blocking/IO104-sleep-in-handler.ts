@@ -24,8 +24,8 @@ export const meta: RuleMeta = {
       en: 'A `time.sleep()` in `do_GET`/`do_POST`/`handle` or in something they call: the request sits waiting, doing nothing.',
     },
     why: {
-      es: 'En un `HTTPServer` de un hilo, 100 agentes × el sleep se suman en cola (0,5 s × 100 = 50 s para el último); con hilos, cada petición dormida retiene un hilo y una conexión.',
-      en: 'In a one-thread `HTTPServer`, 100 agents × the sleep add up in the queue (0.5 s × 100 = 50 s for the last one); with threads, every sleeping request holds a thread and a connection.',
+      es: 'En un `HTTPServer` de un hilo, ${agents} agentes × el sleep se suman en cola (0,5 s × 100 = 50 s para el último); con hilos, cada petición dormida retiene un hilo y una conexión.',
+      en: 'In a one-thread `HTTPServer`, ${agents} agents × the sleep add up in the queue (0.5 s × 100 = 50 s for the last one); with threads, every sleeping request holds a thread and a connection.',
     },
     example: 'def do_POST(self):\n    write_task(task)\n    time.sleep(0.5)  # give the dispatcher a moment\n    self._send(202, {"queued": not os.path.exists(path)})',
     useInstead: 'def do_POST(self):\n    write_task(task)\n    # answer at once; the client asks again (or waits on /tasks/<id>?wait=30,\n    # served with a threading.Condition that the dispatcher notifies)\n    self._send(202, {"id": task["id"], "status": "queued"})',
@@ -38,7 +38,7 @@ export const meta: RuleMeta = {
 
 export const IO104: Rule = {
   meta,
-  check({ file, project }) {
+  check({ file, project, agents }) {
     if (isTestFile(file.path)) return [];
     const onRequestPath = handlerPath(project);
     const findings: RuleFinding[] = [];
@@ -72,12 +72,12 @@ export const IO104: Rule = {
         },
         whyAtScale: single
           ? {
-            es: `${server.kind === 'single' ? `\`${server.server!.serverClass}\` tiene un solo hilo` : 'si el servidor es de un solo hilo'}: 100 agentes a la vez hacen cola detrás del sleep, el último espera ~${fmtEs(100 * s)} s`,
-            en: `${server.kind === 'single' ? `\`${server.server!.serverClass}\` has one thread` : 'if the server is single-threaded'}: 100 agents at once queue behind the sleep, the last waits ~${fmt(100 * s)} s`,
+            es: `${server.kind === 'single' ? `\`${server.server!.serverClass}\` tiene un solo hilo` : 'si el servidor es de un solo hilo'}: ${agents} agentes a la vez hacen cola detrás del sleep, el último espera ~${fmtEs(agents * s)} s`,
+            en: `${server.kind === 'single' ? `\`${server.server!.serverClass}\` has one thread` : 'if the server is single-threaded'}: ${agents} agents at once queue behind the sleep, the last waits ~${fmt(agents * s)} s`,
           }
           : {
-            es: `con 100 agentes a 1 petición/s, ~${fmtEs(100 * s)} hilos y conexiones quedan retenidos durmiendo en todo momento`,
-            en: `with 100 agents at 1 request/s, ~${fmt(100 * s)} threads and connections are held asleep at any moment`,
+            es: `con ${agents} agentes a 1 petición/s, ~${fmtEs(agents * s)} hilos y conexiones quedan retenidos durmiendo en todo momento`,
+            en: `with ${agents} agents at 1 request/s, ~${fmt(agents * s)} threads and connections are held asleep at any moment`,
           },
         proposal: {
           change: {

@@ -41,7 +41,7 @@ const SOCKET_CALLS = /^socket\.create_connection$/;
 
 export const IO105: Rule = {
   meta,
-  check({ file, project }) {
+  check({ file, project, agents }) {
     if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const site of file.calls) {
@@ -78,8 +78,8 @@ export const IO105: Rule = {
           en: `\`${call.calleeText}(${url?.text ?? '…'})\` with \`timeout=${timeout.text}\`${unbounded ? ': no bound on the wait' : ` (${minutes} min): a hung server holds it for minutes`}`,
         },
         whyAtScale: {
-          es: `si ${url?.text ?? 'el servidor'} se cuelga, los 100 agentes quedan retenidos ${unbounded ? 'indefinidamente' : `hasta ${shown.replace('.', ',')}`} cada uno${rate.perSecond > 0 ? `: ${unbounded ? 'a los 10 min habría' : 'puede haber'} ~${fmtEs(rate.perSecond * 100 * (unbounded ? 600 : seconds))} llamadas paradas a la vez` : ''} en vez de fallar en segundos`,
-          en: `if ${url?.text ?? 'the server'} hangs, all 100 agents are held ${unbounded ? 'indefinitely' : `for up to ${shown}`} each${rate.perSecond > 0 ? `: ${unbounded ? 'after 10 min there would be' : 'there can be'} ~${fmt(rate.perSecond * 100 * (unbounded ? 600 : seconds))} calls stuck at once` : ''} instead of failing in seconds`,
+          es: `si ${url?.text ?? 'el servidor'} se cuelga, los ${agents} agentes quedan retenidos ${unbounded ? 'indefinidamente' : `hasta ${shown.replace('.', ',')}`} cada uno${rate.perSecond > 0 ? `: ${unbounded ? 'a los 10 min habría' : 'puede haber'} ~${fmtEs(rate.perSecond * agents * (unbounded ? 600 : seconds))} llamadas paradas a la vez` : ''} en vez de fallar en segundos`,
+          en: `if ${url?.text ?? 'the server'} hangs, all ${agents} agents are held ${unbounded ? 'indefinitely' : `for up to ${shown}`} each${rate.perSecond > 0 ? `: ${unbounded ? 'after 10 min there would be' : 'there can be'} ~${fmt(rate.perSecond * agents * (unbounded ? 600 : seconds))} calls stuck at once` : ''} instead of failing in seconds`,
         },
         proposal: {
           change: {

@@ -74,7 +74,7 @@ export function fileGrowth(project: ProjectModel, file: FileModel, path: Expr | 
     const dumped = sameFunction.some((c) => c.callee === 'json.dump' && positional(c, 0)?.expr.text === loaded);
     if (grows && dumped) {
       return {
-        reason: { es: `cada llamada añade una entrada a ${loaded} y reescribe el fichero entero`, en: `every call appends one entry to ${loaded} and rewrites the whole file` },
+        reason: { es: `cada llamada añade una entrada a \`${loaded}\` y reescribe el fichero entero`, en: `every call appends one entry to \`${loaded}\` and rewrites the whole file` },
         appendedAndRewritten: true,
       };
     }

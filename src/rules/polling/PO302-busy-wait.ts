@@ -100,7 +100,7 @@ function rescans(file: FileModel, loop: LoopInfo, calls: CallSite[]): CallSite |
 
 export const PO302: Rule = {
   meta,
-  check({ file, project }) {
+  check({ file, project, agents }) {
     if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const loop of file.loops) {
@@ -120,8 +120,8 @@ export const PO302: Rule = {
           en: `Busy wait: \`while ${condition}\` repeats \`${what}\` without sleeping or blocking`,
         },
         whyAtScale: {
-          es: `~${fmtEs(checksPerSecond)} comprobaciones/s por agente = un núcleo al 100 % mientras espera; 100 agentes esperando a la vez necesitan 100 núcleos`,
-          en: `~${fmt(checksPerSecond)} checks/s per agent = one core at 100 % while it waits; 100 agents waiting at once need 100 cores`,
+          es: `~${fmtEs(checksPerSecond)} comprobaciones/s por agente = un núcleo al 100 % mientras espera; ${agents} agentes esperando a la vez necesitan ${agents} núcleos`,
+          en: `~${fmt(checksPerSecond)} checks/s per agent = one core at 100 % while it waits; ${agents} agents waiting at once need ${agents} cores`,
         },
         proposal: {
           change: {

@@ -108,7 +108,7 @@ function waitOf(file: FileModel, call: CallSite): Wait | undefined {
 
 export const SY201: Rule = {
   meta,
-  check({ file, project }) {
+  check({ file, project, agents }) {
     if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const site of file.calls) {
@@ -143,17 +143,17 @@ export const SY201: Rule = {
         message,
         whyAtScale: wait.kind === 'http'
           ? {
-            es: `a ${fmtEs(rate.perSecond * 100)} llamadas/s entre 100 agentes, cada una añade ${latencyMs} ms o más al camino de \`${fn}\`${wait.blockedSeconds === Infinity ? ', y sin timeout un destino colgado la para del todo' : wait.blockedSeconds ? ` (hasta ${fmtEs(wait.blockedSeconds)} s si el destino va lento)` : ''}`,
-            en: `at ${fmt(rate.perSecond * 100)} calls/s across 100 agents, each adds ${latencyMs} ms or more to \`${fn}\`’s path${wait.blockedSeconds === Infinity ? ', and with no timeout a hung target stops it entirely' : wait.blockedSeconds ? ` (up to ${fmt(wait.blockedSeconds)} s when the target is slow)` : ''}`,
+            es: `a ${fmtEs(rate.perSecond * agents)} llamadas/s entre ${agents} agentes, cada una añade ${latencyMs} ms o más al camino de \`${fn}\`${wait.blockedSeconds === Infinity ? ', y sin timeout un destino colgado la para del todo' : wait.blockedSeconds ? ` (hasta ${fmtEs(wait.blockedSeconds)} s si el destino va lento)` : ''}`,
+            en: `at ${fmt(rate.perSecond * agents)} calls/s across ${agents} agents, each adds ${latencyMs} ms or more to \`${fn}\`’s path${wait.blockedSeconds === Infinity ? ', and with no timeout a hung target stops it entirely' : wait.blockedSeconds ? ` (up to ${fmt(wait.blockedSeconds)} s when the target is slow)` : ''}`,
           }
           : wait.kind === 'process'
             ? {
-              es: `${fmtEs(rate.perSecond * 100)} esperas/s entre 100 agentes de 5–50 ms (o lo que dure el sonido) cada una, en el camino de \`${fn}\``,
-              en: `${fmt(rate.perSecond * 100)} waits/s across 100 agents of 5–50 ms each (or the length of the sound), on \`${fn}\`’s path`,
+              es: `${fmtEs(rate.perSecond * agents)} esperas/s entre ${agents} agentes de 5–50 ms (o lo que dure el sonido) cada una, en el camino de \`${fn}\``,
+              en: `${fmt(rate.perSecond * agents)} waits/s across ${agents} agents of 5–50 ms each (or the length of the sound), on \`${fn}\`’s path`,
             }
           : {
-            es: `el trabajo se hace en serie y además paga la creación/entrega a un hilo; con 100 agentes × ${fmtEs(rate.perSecond)} ciclos/s no hay paralelismo alguno`,
-            en: `the work runs serially and also pays the hand-off to a thread; with 100 agents × ${fmt(rate.perSecond)} cycles/s there is no parallelism at all`,
+            es: `el trabajo se hace en serie y además paga la creación/entrega a un hilo; con ${agents} agentes × ${fmtEs(rate.perSecond)} ciclos/s no hay paralelismo alguno`,
+            en: `the work runs serially and also pays the hand-off to a thread; with ${agents} agents × ${fmt(rate.perSecond)} cycles/s there is no parallelism at all`,
           },
         proposal: {
           change: wait.kind === 'http'

@@ -91,7 +91,7 @@ function roundTrips(file: FileModel): RoundTrip[] {
 
 export const SY202: Rule = {
   meta,
-  check({ file, project }) {
+  check({ file, project, agents }) {
     if (isTestFile(file.path)) return [];
     const findings: RuleFinding[] = [];
     for (const trip of roundTrips(file)) {
@@ -114,8 +114,8 @@ export const SY202: Rule = {
             ? { es: `\`${trip.label}\` serializa y vuelve a parsear en memoria solo para copiar`, en: `\`${trip.label}\` serialises and parses back in memory just to copy` }
             : { es: `ida y vuelta a texto sin salir del proceso: \`${trip.label}\``, en: `round trip through text without leaving the process: \`${trip.label}\`` },
         whyAtScale: {
-          es: `${fmtEs(rate.perSecond * 100)} idas y vueltas/s entre 100 agentes: CPU y memoria proporcionales al tamaño de los datos${perItem ? ', que además crecen con cada vuelta' : ''}, sin ningún beneficio`,
-          en: `${fmt(rate.perSecond * 100)} round trips/s across 100 agents: CPU and memory proportional to the data size${perItem ? ', which also grows with every pass' : ''}, for no benefit`,
+          es: `${fmtEs(rate.perSecond * agents)} idas y vueltas/s entre ${agents} agentes: CPU y memoria proporcionales al tamaño de los datos${perItem ? ', que además crecen con cada vuelta' : ''}, sin ningún beneficio`,
+          en: `${fmt(rate.perSecond * agents)} round trips/s across ${agents} agents: CPU and memory proportional to the data size${perItem ? ', which also grows with every pass' : ''}, for no benefit`,
         },
         proposal: {
           change: perItem
