@@ -7,6 +7,7 @@ import { findingsKey, readFindings, writeFindings } from './cache/findings.js';
 import { projectFacts, type ProjectFacts } from './impact/facts.js';
 import { linkProject } from './model/link.js';
 import type { FileModel, ProjectModel } from './model/types.js';
+import { limitWarning } from './parse/limits.js';
 import { sourceLines, type FileTask } from './parse/model-file.js';
 import { allCached, cacheKeys, decodeCachedModels, modelFiles, type ModelStats } from './parse/pool.js';
 import { readSource } from './parse/read.js';
@@ -122,7 +123,8 @@ function fileTasks(sources: Source[], root: string, cwd: string): FileTask[] {
   return sources.map((source, index) => {
     const rel = relative(root, resolve(cwd, source.path)).split(sep).join('/');
     const { module, isPackage } = moduleName(rel);
-    return { index, path: source.path, module, isPackage, text: source.text };
+    // Python reads a bare CR as a line end (universal newlines); tree-sitter does not.
+    return { index, path: source.path, module, isPackage, text: source.text.replace(/\r(?!\n)/g, '\n') };
   });
 }
 
@@ -215,7 +217,9 @@ function result(run: {
   const findings = options.keepFindings ? options.keepFindings(run.ruled.findings, { files }) : run.ruled.findings;
   const warnings = [...run.warnings];
   for (const file of files) {
+    const limited = file.modelError ? undefined : limitWarning(file.path, file.source);
     if (file.modelError) warnings.push(`${file.path}: could not be analysed (${file.modelError}), skipped`);
+    else if (limited) warnings.push(limited);
     else if (file.parseError) warnings.push(`${file.path}: syntax error; analysed where the tree is sound`);
   }
   return {
