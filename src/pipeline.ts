@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { discover, type DiscoverOptions } from './discover/discover.js';
+import { escapesRoot } from './util/confine.js';
 import { findingsKey, readFindings, writeFindings } from './cache/findings.js';
 import { projectFacts, type ProjectFacts } from './impact/facts.js';
 import { linkProject } from './model/link.js';
@@ -128,11 +129,17 @@ function fileTasks(sources: Source[], root: string, cwd: string): FileTask[] {
   });
 }
 
-/** The cache folder for a run: `cache: true` → `<root>/.clawperf/cache`; a string → that folder. */
-function cacheDirFor(cache: boolean | string | undefined, defaultOn: boolean, root: string, cwd: string): string | undefined {
+/**
+ * The cache folder for a run: `cache: true` → `<root>/.clawperf/cache`, unless a symlink carries it out of
+ * the root (then none, said in `warnings`); a string → that folder, as the user named it.
+ */
+function cacheDirFor(cache: boolean | string | undefined, defaultOn: boolean, root: string, cwd: string, warnings: string[]): string | undefined {
   if (cache === false || (cache === undefined && !defaultOn)) return undefined;
   if (typeof cache === 'string') return resolve(cwd, cache);
-  return resolve(root, '.clawperf', 'cache');
+  const dir = resolve(root, '.clawperf', 'cache');
+  const outside = escapesRoot(root, dir, 'the cache folder');
+  if (outside) warnings.push(outside);
+  return outside ? undefined : dir;
 }
 
 export function summarize(files: AnalysedFile[], findings: Finding[]): AnalysisSummary {
@@ -150,7 +157,8 @@ export function summarize(files: AnalysedFile[], findings: Finding[]): AnalysisS
 export async function analyzeSources(sources: Source[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const cwd = options.cwd ?? process.cwd();
   const root = commonRoot(sources.map((s) => s.path), cwd);
-  return analyze(sources, root, cwd, [], [], options, cacheDirFor(options.cache, false, root, cwd));
+  const warnings: string[] = [];
+  return analyze(sources, root, cwd, warnings, [], options, cacheDirFor(options.cache, false, root, cwd, warnings));
 }
 
 export async function analyzePaths(paths: string[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
@@ -167,7 +175,7 @@ export async function analyzePaths(paths: string[], options: AnalyzeOptions = {}
     else warnings.push(`${path}: ${read.reason}`);
   }
   options.onStage?.('discover', performance.now() - started);
-  return analyze(sources, root, cwd, warnings, found.missing, options, cacheDirFor(options.cache, true, root, cwd));
+  return analyze(sources, root, cwd, warnings, found.missing, options, cacheDirFor(options.cache, true, root, cwd, warnings));
 }
 
 async function analyze(

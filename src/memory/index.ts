@@ -17,6 +17,7 @@ import {
 import { parsePreferences, type Preferences } from './preferences.js';
 import { inClaudeMd, noteTopic, renderAll } from './render.js';
 import { loadState, serializeState } from './state.js';
+import { escapesRoot } from '../util/confine.js';
 import { cleanupTemps, memoryDir, readText, withLock, writeFilesAtomic, type LockOptions } from './store.js';
 import { addNote, addOptimization, annotate, applyRun, forgetMatching, type OptimizationRecord } from './update.js';
 
@@ -83,6 +84,9 @@ async function mutate<T>(
 ): Promise<{ result: T; warnings: string[] }> {
   checkRoot(root);
   const dir = memoryDir(root, options.dir);
+  // A folder the user named is written where they said; the default one stays under the root.
+  const outside = options.dir ? undefined : escapesRoot(root, dir, 'the memory folder');
+  if (outside) throw new MemoryError(outside, 'OUTSIDE', dir);
   const today = isoDate(options.now ?? new Date());
   const render = renderer(root);
   return withLock(

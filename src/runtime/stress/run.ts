@@ -9,6 +9,7 @@ import { growthOf } from './metrics.js';
 import { CLOCK_TICKS, type IoCounters, isRunning, pageSize, procAvailable, readStat, systemForks, ZERO_IO } from './procfs.js';
 import { killAllSync, registerGroup, signalGroup, signalPid, unregisterGroup, Watchdog } from './reaper.js';
 import { renderSvg } from './svg.js';
+import { escapesRoot } from '../../util/confine.js';
 import { writeFileAtomic } from '../../util/fs.js';
 import { type AgentSample, TreeTracker } from './tracker.js';
 import type { AgentDetail, EarlyExit, StressOptions, StressProgress, StressResult, StressRow, StressRun } from './types.js';
@@ -512,6 +513,9 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
   const agentsList = [...new Set(options.agents)].sort((a, b) => a - b);
   const startedAt = new Date();
   const runDir = resolve(options.runDir ?? join('.clawperf', 'stress', timestamp(startedAt)));
+  // The default folder stays under the current one (a symlinked .clawperf must not carry it elsewhere).
+  const outside = options.runDir === undefined ? escapesRoot(process.cwd(), runDir, 'the stress folder') : undefined;
+  if (outside) throw new StressInputError(outside);
   for (const n of agentsList) {
     if (existsSync(join(runDir, `n${n}`))) throw new StressInputError(`${runDir} already holds a run with ${n} agents (n${n}/): choose another --run-dir`);
   }

@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync 
 import { constants, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { pythonDir } from '../../paths.js';
+import { escapesRoot } from '../../util/confine.js';
 import { writeFileAtomic } from '../../util/fs.js';
 import { Watchdog } from '../stress/reaper.js';
 import { mergeCounts, readCountFiles } from './merge.js';
@@ -49,6 +50,9 @@ export async function runTrace(options: TraceOptions): Promise<TraceResult> {
   const projectRoot = realpathOr(resolve(cwd, options.projectRoot));
   const graceMs = Math.max(0, (options.graceSeconds ?? 3) * 1000);
   const output = resolve(cwd, options.output ?? DEFAULT_OUTPUT);
+  // The default file stays under the traced folder (a symlinked .clawperf must not carry it elsewhere).
+  const outside = options.output === undefined ? escapesRoot(cwd, output, 'the trace file') : undefined;
+  if (outside) throw new TraceUsageError(outside);
 
   const work = mkdtempSync(join(tmpdir(), 'clawperf-trace-'));
   const siteDir = join(work, 'site');
