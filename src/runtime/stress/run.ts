@@ -70,8 +70,9 @@ function prepareCommand(command: string[], cwd: string): string[] {
   } else if (!findInPath(program)) {
     throw new StressInputError(`cannot run ${program}: command not found in PATH`);
   }
+  // Agents run in their own sandbox folders: an argument naming a file here (`agent.py`, `lib/x.py`) is made absolute.
   const fixed = args.map((arg) => {
-    if (arg.startsWith('/') || arg.startsWith('-') || !arg.includes('/') || arg.includes('{')) return arg;
+    if (arg === '' || arg.startsWith('/') || arg.startsWith('-') || arg.includes('{')) return arg;
     const full = resolve(cwd, arg);
     try {
       return statSync(full).isFile() ? full : arg;
@@ -300,6 +301,8 @@ async function measureCount(shared: Shared, agents: number, step: number, steps:
   let nextAt = performance.now();
   while (true) {
     const sample = tracker.sample(true);
+    // Every process the tracker follows, setsid ones included, is the watchdog's to kill if clawperf dies.
+    for (const r of tracker.running()) watchdog.watchProcess(r.pid, r.starttime);
     samples += 1;
     const now = performance.now();
     if (!base && (now - t0) / 1000 >= options.warmupSeconds) {
@@ -573,6 +576,12 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
   };
   writeStressFiles(result);
   return result;
+}
+
+/** The first agent's early exit when every agent of every count exited before its time was up (nothing was measured). */
+export function everyAgentExitedEarly(result: StressResult): EarlyExit | undefined {
+  if (result.runs.length === 0 || !result.runs.every((run) => run.earlyExits.length >= run.row.agents)) return undefined;
+  return result.runs[0]!.earlyExits[0];
 }
 
 export function stressPaths(runDir: string): { json: string; svg: string } {
