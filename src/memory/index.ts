@@ -185,8 +185,14 @@ export interface RememberResult {
   warnings: string[];
 }
 
+/**
+ * Control characters (ESC, BEL, other C0/C1 codes) and bidi overrides would replay as terminal escapes or
+ * reorder text when `memory show` prints the note: each becomes a space.
+ */
+const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 function requireText(text: string, what: string): string {
-  const trimmed = typeof text === 'string' ? text.trim() : '';
+  const trimmed = typeof text === 'string' ? text.replace(UNPRINTABLE, ' ').replace(/ {2,}/g, ' ').trim() : '';
   if (trimmed === '') throw new MemoryError(`nothing to ${what}: the text is empty`, 'INVALID');
   return trimmed;
 }
