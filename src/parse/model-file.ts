@@ -21,7 +21,7 @@ export function modelFile(parser: PythonParser, task: FileTask): FileModel {
     // Past the per-file limits only the whole statements before them are read (limits.ts); the model still
     // counts and shows every line.
     const end = analysedLength(task.text);
-    if (end === 0) throw new Error(`its first statement is longer than ${MAX_ANALYSED_LINES} lines`);
+    if (end === 0 && task.text.length > 0) throw new Error(`its first statement is longer than ${MAX_ANALYSED_LINES} lines`);
     const text = end === task.text.length ? task.text : task.text.slice(0, end);
     tree = parser.parse(text);
     const model = buildFileModel(task.path, task.module, task.isPackage, text, tree, parser);
