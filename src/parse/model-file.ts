@@ -42,7 +42,11 @@ export function modelFile(parser: PythonParser, task: FileTask): FileModel {
 /** The model of a file that could not be analysed: counted (with its lines), no facts, never resolves memory. */
 export function unanalysedModel(source: { path: string; module: string; text: string }, error: unknown): FileModel {
   const lines = source.text.split(/\r?\n/);
-  const reason = error instanceof RangeError ? 'nested too deeply' : String((error as Error)?.message ?? error).split('\n')[0];
+  const reason = error instanceof RangeError
+    ? 'nested too deeply'
+    : error instanceof WebAssembly.RuntimeError
+      ? 'the parser ran out of memory on it'
+      : String((error as Error)?.message ?? error).split('\n')[0];
   return {
     path: source.path, module: source.module, lines: lines.length, parseError: true, modelError: reason,
     imports: new Map(), constants: new Map(), functions: new Map(), classes: new Map(),
