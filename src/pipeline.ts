@@ -4,11 +4,13 @@ import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { discover, type DiscoverOptions } from './discover/discover.js';
 import { projectRoot } from './discover/root.js';
+import { escapesRoot } from './util/confine.js';
 import { findingsKey, readFindings, writeFindings, type RulesOutput } from './cache/findings.js';
 import { projectFacts, type ProjectFacts } from './impact/facts.js';
 import { linkProject } from './model/link.js';
 import { topologyDigest, type TopologyDigest } from './model/topology.js';
 import type { FileModel, ProjectModel } from './model/types.js';
+import { limitWarning } from './parse/limits.js';
 import { sourceLines, type FileTask } from './parse/model-file.js';
 import { allCached, cacheKeys, decodeCachedModels, modelFiles, type ModelStats } from './parse/pool.js';
 import { readSource } from './parse/read.js';
@@ -130,15 +132,23 @@ function fileTasks(sources: Source[], root: string, cwd: string): FileTask[] {
   return sources.map((source, index) => {
     const rel = relative(root, resolve(cwd, source.path)).split(sep).join('/');
     const { module, isPackage } = moduleName(rel);
-    return { index, path: source.path, module, isPackage, text: source.text };
+    // Python reads a bare CR as a line end (universal newlines); tree-sitter does not.
+    return { index, path: source.path, module, isPackage, text: source.text.replace(/\r(?!\n)/g, '\n') };
   });
 }
 
-/** The cache folder for a run: `cache: true` → `.clawperf/cache` at the project root above `root`; a string → that folder. */
-function cacheDirFor(cache: boolean | string | undefined, defaultOn: boolean, root: string, cwd: string): string | undefined {
+/**
+ * The cache folder for a run: `cache: true` → `.clawperf/cache` at the project root above `root`, unless a
+ * symlink carries it out of that root (then none, said in `warnings`); a string → that folder, as the user named it.
+ */
+function cacheDirFor(cache: boolean | string | undefined, defaultOn: boolean, root: string, cwd: string, warnings: string[]): string | undefined {
   if (cache === false || (cache === undefined && !defaultOn)) return undefined;
   if (typeof cache === 'string') return resolve(cwd, cache);
-  return resolve(projectRoot(root), '.clawperf', 'cache');
+  const projectDir = projectRoot(root);
+  const dir = resolve(projectDir, '.clawperf', 'cache');
+  const outside = escapesRoot(projectDir, dir, 'the cache folder');
+  if (outside) warnings.push(outside);
+  return outside ? undefined : dir;
 }
 
 export function summarize(files: AnalysedFile[], findings: Finding[]): AnalysisSummary {
@@ -156,7 +166,8 @@ export function summarize(files: AnalysedFile[], findings: Finding[]): AnalysisS
 export async function analyzeSources(sources: Source[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const cwd = options.cwd ?? process.cwd();
   const root = commonRoot(sources.map((s) => s.path), cwd);
-  return analyze(sources, root, cwd, [], [], options, cacheDirFor(options.cache, false, root, cwd));
+  const warnings: string[] = [];
+  return analyze(sources, root, cwd, warnings, [], options, cacheDirFor(options.cache, false, root, cwd, warnings));
 }
 
 export async function analyzePaths(paths: string[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
@@ -174,7 +185,7 @@ export async function analyzePaths(paths: string[], options: AnalyzeOptions = {}
   }
   options.onStage?.('discover', performance.now() - started);
   // A run with a missing input is an input error: it writes nothing, not even the cache.
-  const cacheDir = found.missing.length ? undefined : cacheDirFor(options.cache, true, root, cwd);
+  const cacheDir = found.missing.length ? undefined : cacheDirFor(options.cache, true, root, cwd, warnings);
   return analyze(sources, root, cwd, warnings, found.missing, options, cacheDir);
 }
 
@@ -227,7 +238,9 @@ function result(run: {
   const hidden = [...(run.ruled.suppressed ?? []), ...run.ruled.findings.filter((f) => !kept.has(f))];
   const warnings = [...run.warnings];
   for (const file of files) {
+    const limited = file.modelError ? undefined : limitWarning(file.path, file.source);
     if (file.modelError) warnings.push(`${file.path}: could not be analysed (${file.modelError}), skipped`);
+    else if (limited) warnings.push(limited);
     else if (file.parseError) warnings.push(`${file.path}: syntax error; analysed where the tree is sound`);
   }
   return {

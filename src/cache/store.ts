@@ -12,7 +12,7 @@
 // - size is bounded: entries unused for 30 days go, and past 200 MB the least recently used go first.
 import { createHash } from 'node:crypto';
 import {
-  closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync,
+  closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -150,6 +150,18 @@ export function touchEntry(dir: string, key: string): void {
 
 let tempCounter = 0;
 
+/** Renames the new entry into place; a folder standing at the entry's path (the cache is ours) is removed first. */
+function renameOver(temp: string, path: string): void {
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    rmSync(path, { recursive: true, force: true });
+    renameSync(temp, path);
+  }
+}
+
 /** Writes an entry atomically (temp file + rename). False when the folder cannot be written. */
 export function writeEntry(dir: string, key: string, encoded: Encoded, madeDirs?: Set<string>): boolean {
   const path = entryPath(dir, key);
@@ -166,7 +178,7 @@ export function writeEntry(dir: string, key: string, encoded: Encoded, madeDirs?
     } finally {
       closeSync(fd);
     }
-    renameSync(temp, path);
+    renameOver(temp, path);
     return true;
   } catch {
     try {

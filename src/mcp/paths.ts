@@ -1,7 +1,8 @@
 // Confinement of every path a client of the MCP server names: the project root given at start, and nothing
 // outside it — not through `..`, not as an absolute path elsewhere, not through a symlink that resolves out.
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { inside, realOrNearest } from '../util/confine.js';
 
 /** A path the server refuses; tools turn it into a result with `isError: true`. */
 export class PathRefused extends Error {
@@ -9,30 +10,6 @@ export class PathRefused extends Error {
     super(message);
     this.name = 'PathRefused';
   }
-}
-
-function inside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
-/** The real path of `path`, or of its nearest existing ancestor joined with the missing rest. */
-function realOrNearest(path: string): string {
-  let current = path;
-  const rest: string[] = [];
-  while (!existsSync(current)) {
-    const parent = dirname(current);
-    if (parent === current) break;
-    rest.unshift(current.slice(parent.length + (parent.endsWith(sep) ? 0 : 1)));
-    current = parent;
-  }
-  let real: string;
-  try {
-    real = realpathSync(current);
-  } catch {
-    real = current;
-  }
-  return rest.length ? resolve(real, ...rest) : real;
 }
 
 export interface Confined {

@@ -13,6 +13,7 @@ import { formatStressTable, runStress, stressPaths } from '../runtime/stress/ind
 import type { Lang } from '../rules/types.js';
 import { estimate, estimateText, type EstimateInput } from './estimate.js';
 import { memorySession } from '../memory/analysis.js';
+import { escapesRoot } from '../util/confine.js';
 import { PathRefused, ProjectRoot } from './paths.js';
 
 /** What a tool hands back: text blocks, and whether it is an error the client should see as one. */
@@ -155,6 +156,8 @@ export class ClawperfTools {
     const cwd = this.root.confine(input.cwd ?? '.', 'cwd').absolute;
     const durationSeconds = Math.min(input.durationSeconds ?? 10, MAX_RUN_SECONDS);
     const output = join(this.root.path, TRACE_FILE);
+    const outside = escapesRoot(this.root.path, output, 'the trace file');
+    if (outside) return error(outside);
     const result = await runTrace({
       command: input.command, cwd, projectRoot: this.root.path, durationSeconds, output,
       stdio: 'ignore', handleSignals: false,
@@ -177,6 +180,8 @@ export class ClawperfTools {
     if (agents.length * (durationSeconds + warmupSeconds) > MAX_RUN_SECONDS) return error(`refused: ${agents.length} agent counts × ${durationSeconds + warmupSeconds} s is more than ${MAX_RUN_SECONDS} s`);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const runDir = join(this.root.path, '.clawperf', 'stress', `mcp-${stamp}`);
+    const outside = escapesRoot(this.root.path, runDir, 'the stress folder');
+    if (outside) return error(outside);
     const result = await runStress({
       command: input.command, agents, durationSeconds, warmupSeconds, runDir, handleSignals: false,
       ...(input.shared !== undefined ? { shared: this.root.confine(input.shared, 'shared').absolute } : {}),

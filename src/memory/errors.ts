@@ -2,6 +2,7 @@
 
 export type MemoryErrorCode =
   | 'READ_ONLY' // the folder (or a parent) cannot be written
+  | 'OUTSIDE' // the default folder resolves outside the project root (a symlinked .claude)
   | 'DISK_FULL' // ENOSPC / EDQUOT while writing
   | 'LOCKED' // another process held the lock for longer than the timeout
   | 'INVALID' // bad arguments (missing root, empty text…)

@@ -18,6 +18,7 @@ import {
 import { parsePreferences, type Preferences } from './preferences.js';
 import { inClaudeMd, noteTopic, renderAll } from './render.js';
 import { loadState, serializeRuns, serializeState } from './state.js';
+import { escapesRoot } from '../util/confine.js';
 import { cleanupTemps, memoryDir, readText, withLock, writeFilesAtomic, type LockOptions } from './store.js';
 import { addMeasurement, addNote, addOptimization, annotate, applyNumbers, applyRun, forgetMatching, type OptimizationRecord, type RunNumbers } from './update.js';
 
@@ -85,6 +86,9 @@ async function mutate<T>(
 ): Promise<{ result: T; warnings: string[] }> {
   checkRoot(root);
   const dir = memoryDir(root, options.dir);
+  // A folder the user named is written where they said; the default one stays under the root.
+  const outside = options.dir ? undefined : escapesRoot(root, dir, 'the memory folder');
+  if (outside) throw new MemoryError(outside, 'OUTSIDE', dir);
   const today = isoDate(options.now ?? new Date());
   const render = renderer(root);
   return withLock(
@@ -186,8 +190,14 @@ export interface RememberResult {
   warnings: string[];
 }
 
+/**
+ * Control characters (ESC, BEL, other C0/C1 codes) and bidi overrides would replay as terminal escapes or
+ * reorder text when `memory show` prints the note: each becomes a space.
+ */
+const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 function requireText(text: string, what: string): string {
-  const trimmed = typeof text === 'string' ? text.trim() : '';
+  const trimmed = typeof text === 'string' ? text.replace(UNPRINTABLE, ' ').replace(/ {2,}/g, ' ').trim() : '';
   if (trimmed === '') throw new MemoryError(`nothing to ${what}: the text is empty`, 'INVALID');
   return trimmed;
 }

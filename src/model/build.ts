@@ -6,6 +6,7 @@
 // end positions come from a table of line starts, and names and literals are read off the text when the
 // tree has no errors (simple-text.ts).
 import type { Node, QueryCapture, QueryMatch, Tree } from 'web-tree-sitter';
+import { MAX_QUERY_DEPTH } from '../parse/limits.js';
 import type { PythonParser } from '../parse/parser.js';
 import {
   calleeOf, dottedText, evaluate, evaluateSimple, fieldChild, identifierText, plainCalleeText, textOf, type CalleeFacts, type FieldName, type Scope, type Source,
@@ -296,7 +297,7 @@ export function buildFileModel(path: string, module: string, isPackage: boolean,
     for (const child of root.namedChildren) if (child && isMainGuard(child, src)) model.mainGuard = spanAt(child, child.endIndex, lineStarts);
   }
 
-  const matched = groupMatches(parser.query.matches(root));
+  const matched = groupMatches(parser.query.matches(root, { maxStartDepth: MAX_QUERY_DEPTH }));
 
   // ---- Containment: which def / class / loops enclose each node (a sweep over containers sorted by start).
   const containers: Container[] = [];

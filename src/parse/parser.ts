@@ -42,7 +42,8 @@ let loading: Promise<PythonParser> | undefined;
 
 export function loadPythonParser(): Promise<PythonParser> {
   loading ??= (async () => {
-    await Parser.init();
+    // Emscripten prints `Aborted()` itself before throwing: the error is reported once, by the caller (model-file.ts).
+    await Parser.init({ printErr: () => undefined });
     const language = await Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
     const parser = new Parser();
     parser.setLanguage(language);

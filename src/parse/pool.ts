@@ -22,6 +22,13 @@ export const workerThreshold = { files: 50, lines: 20_000 };
 const WORKER_HEAP_MB = 192;
 
 /**
+ * Files larger than this (characters) are parsed in the main thread, never in a worker: one file's tree and
+ * model take ~250 bytes of heap per character, and a worker that runs out of its heap can abort the whole
+ * process (V8 "Last few GCs", exit 134) instead of failing alone. Below it, a file fits a worker's heap.
+ */
+export const IN_PROCESS_CHARS = 256 * 1024;
+
+/**
  * Young generation of a parse worker (MB). A file's tree wrappers and model are short-lived: with room for a
  * batch of them, most die before a scavenge has to copy them. Measured on the stdlib with 2 workers: 48 (V8's
  * default) or 96 MB → parse 11 s, 192 MB → 9.3 s and 12 % less CPU, for ~80 MB more peak memory; 384 MB no faster.
@@ -112,11 +119,13 @@ export async function modelFiles(tasks: FileTask[], options: ModelOptions = {}):
 
   // ---- the rest: parse
   const jobs = Math.max(1, Math.floor(options.jobs ?? availableParallelism()));
-  const lines = pending.length > workerThreshold.files ? Infinity : pending.reduce((sum, t) => sum + countLines(t.text), 0);
-  const workerCount = jobs > 1 && pending.length > 0 && (pending.length > workerThreshold.files || lines > workerThreshold.lines) ? Math.min(jobs, pending.length) : 0;
+  const large = pending.filter((task) => task.text.length > IN_PROCESS_CHARS);
+  const small = large.length === 0 ? pending : pending.filter((task) => task.text.length <= IN_PROCESS_CHARS);
+  const lines = small.length > workerThreshold.files ? Infinity : small.reduce((sum, t) => sum + countLines(t.text), 0);
+  const workerCount = jobs > 1 && small.length > 0 && (small.length > workerThreshold.files || lines > workerThreshold.lines) ? Math.min(jobs, small.length) : 0;
   let leftovers = pending;
   if (workerCount > 0) {
-    const outcome = await parseInWorkers(pending, workerCount, writable ? cacheDir : undefined, (task, result) => {
+    const outcome = await parseInWorkers(small, workerCount, writable ? cacheDir : undefined, (task, result) => {
       models[task.index] = fromWorker(task, result);
       stats.parsed++;
       if (result.written > 0) {
@@ -127,7 +136,7 @@ export async function modelFiles(tasks: FileTask[], options: ModelOptions = {}):
     });
     stats.workers = workerCount;
     if (outcome.cacheFailed) writable = false;
-    leftovers = outcome.unfinished;
+    leftovers = [...large, ...outcome.unfinished];
   }
   if (leftovers.length > 0) {
     const parser = await loadPythonParser();

@@ -39,8 +39,9 @@ export function decodeSource(bytes: Buffer): ReadResult {
 export function readSource(path: string): ReadResult {
   try {
     const stat = statSync(path);
-    // A device (`/dev/zero`, `/dev/urandom`) never ends: only regular files and pipes (`<(cmd)`) are read.
-    if (!stat.isFile() && !stat.isFIFO() && !stat.isDirectory()) return { ok: false, reason: 'not a regular file, skipped' };
+    if (stat.isDirectory()) return { ok: false, reason: 'cannot read (is a folder), skipped' };
+    // A device (`/dev/zero`) never ends and a FIFO with no writer blocks forever: only regular files are read.
+    if (!stat.isFile()) return { ok: false, reason: 'not a regular file, skipped' };
     const size = stat.size;
     if (size > MAX_FILE_BYTES) return { ok: false, reason: `file too large (${(size / 1048576).toFixed(1)} MB > ${MAX_FILE_BYTES / 1048576} MB), skipped` };
     return decodeSource(readFileSync(path));

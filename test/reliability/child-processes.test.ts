@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CLI, CLI_ENV, killPids, processesWith, runCli, tempDir, waitFor, type CliRun } from './helpers.js';
@@ -36,7 +36,7 @@ const HANG = [
   'time.sleep(300)',
 ].join('\n');
 
-/** Like HANG, without the child that leaves the process group (nothing can follow that one after a SIGKILL). */
+/** Like HANG, without the child that leaves the process group. */
 const HANG_IN_GROUP = [
   'import signal, subprocess, sys, time',
   'signal.signal(signal.SIGTERM, signal.SIG_IGN)',
@@ -191,3 +191,29 @@ for (const command of ['trace', 'stress'] as const) {
     });
   });
 }
+
+// Issue 18, item 5: a grandchild that called setsid is in no agent's group; the watchdog still ends it.
+test('stress killed with SIGKILL: the watchdog also ends an agent grandchild that called setsid', T, async () => {
+  await inScratch(async (dir, mark) => {
+    const args = ['stress', '--agents', '2', '--duration', '30', '--run-dir', 'run', '--no-progress', '--', PYTHON, '-c', HANG, mark];
+    const run = await interrupted(args, dir, mark, 6, 'SIGKILL');
+    assert.equal(run.signal, 'SIGKILL');
+    await waitFor(() => commandProcesses(mark).length === 0, 3_000);
+    await assertNoneLeft(mark, 'stress, SIGKILL, setsid grandchild');
+  });
+});
+
+// Issue 18, item 6: the help's own shape, `python3 agent.py {agent}`, with a bare relative script path.
+test('stress -- python3 agent.py {agent}: a bare script name is found; when every agent exits early, its error and exit 1, no table', T, async () => {
+  await inScratch(async (dir) => {
+    writeFileSync(join(dir, 'agent.py'), 'import sys, time\nprint("agent", sys.argv[1], flush=True)\ntime.sleep(30)\n');
+    const ok = runCli(['stress', '--agents', '1', '--duration', '1', '--run-dir', 'ok', '--no-progress', '--', PYTHON, 'agent.py', '{agent}'], dir);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /metric/);
+    writeFileSync(join(dir, 'bad.py'), 'import sys\nsys.exit("no inbox folder: " + sys.argv[1])\n');
+    const bad = runCli(['stress', '--agents', '2', '--duration', '1', '--run-dir', 'bad', '--no-progress', '--', PYTHON, 'bad.py', '{agent}'], dir);
+    assert.equal(bad.status, 1, bad.stderr);
+    assert.doesNotMatch(bad.stdout, /metric/);
+    assert.match(bad.stderr, /^clawperf: every agent exited early, nothing was measured; agent 0: exit code 1: no inbox folder: 0 \(logs: bad\)\n$/);
+  });
+});

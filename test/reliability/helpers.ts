@@ -49,6 +49,13 @@ export interface CliRun {
   ms: number;
 }
 
+/**
+ * How long a CLI run may take before a test calls it hung. A guard against hangs, not a speed budget: the
+ * slowest run (the 10 MB input beside the demo) takes ~15 s alone and ~60 s on two cores shared with the
+ * rest of the suite and other work, so 5 minutes only fires on a real hang.
+ */
+export const HANG_GUARD_MS = 300_000;
+
 export const CLI_ENV = { LANG: 'C', LC_ALL: '', CLAWPERF_DEBUG: '' };
 
 export interface RunOptions {
@@ -69,7 +76,7 @@ export function runCli(args: string[], cwd: string, options: RunOptions = {}): C
   const started = Date.now();
   const argv = [...(options.wrap ?? []), process.execPath, ...(options.nodeArgs ?? []), CLI, ...args];
   const run = spawnSync(argv[0]!, argv.slice(1), {
-    cwd, encoding: 'utf8', env: { ...process.env, ...CLI_ENV, ...options.env }, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000,
+    cwd, encoding: 'utf8', env: { ...process.env, ...CLI_ENV, ...options.env }, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? HANG_GUARD_MS,
     ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
     ...(options.stdoutFd !== undefined ? { stdio: ['ignore', options.stdoutFd, 'pipe'] as const } : {}),
   });

@@ -71,7 +71,7 @@ test('one CLI run over the demo plus every kind of bad file: exit 0, valid JSON,
     writeFileSync(p('garbled.py'), corpusText.slice(0, Math.floor(corpusText.length * 0.6)).replace(/\)/g, ']'));
     writeFileSync(p('latin1_declared.py'), Buffer.concat([Buffer.from('# -*- coding: latin-1 -*-\nname = "'), Buffer.from([0xe9, 0xe8]), Buffer.from('"\n')]));
 
-    const run = runCli(args, dir, { timeoutMs: 90_000 });
+    const run = runCli(args, dir);
     assert.equal(run.status, 0, run.stderr);
     const report = JSON.parse(run.stdout) as Report;
     const added = readdirSync(join(dir, 'proj')).filter((n) => n.endsWith('.py')).length - cleanReport.summary.files;

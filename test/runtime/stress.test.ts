@@ -104,15 +104,16 @@ test('a hung command is ended at the deadline: SIGTERM, then SIGKILL; nothing of
   assert.ok(result.runs[0]!.agentsDetail.every((d) => d.pids.length >= 4), 'sh, two sleeps and the setsid one are tracked');
 });
 
-test('a command that crashes early is recorded, the count ends early, and the CLI exits 1', async () => {
+test('a command that crashes early is recorded, the count ends early, and the CLI exits 1 with its error, no table', async () => {
   const runDir = join(tmp(), 'run');
   const c = capture();
   const started = Date.now();
   const code = await stressCommand(['sh', '-c', 'echo boom >&2; exit 3'], { agents: '1,2', duration: '20', runDir, progress: false }, c.io);
   assert.ok(Date.now() - started < 5000, 'did not wait for the duration');
   assert.equal(code, 1);
-  assert.match(c.out(), /exited early \(agent 0: exit code 3/);
-  assert.match(c.out(), /\| boom/);
+  // Every agent exited early: nothing was measured, so no table, only the first agent's error.
+  assert.equal(c.out(), '');
+  assert.match(c.err(), /every agent exited early, nothing was measured; agent 0: exit code 3: boom/);
   const result = JSON.parse(readFileSync(join(runDir, 'stress.json'), 'utf8')) as StressResult;
   assert.equal(result.runs[1]!.earlyExits.length, 2);
   assert.equal(result.runs[1]!.earlyExits[0]!.code, 3);

@@ -1,6 +1,7 @@
 // `clawperf calibrate [--quick] [--dir DIR] [--json]`: measures the impact model's unit costs on this
 // machine with python3 and stores them in DIR/.clawperf/calibration.json for later reports.
 import { mkdirSync, statSync } from 'node:fs';
+import { escapesRoot } from '../../util/confine.js';
 import { join, relative, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -95,6 +96,11 @@ export async function calibrateCommand(options: CalibrateOptions, io: CalibrateI
     return 2;
   }
   const workDir = join(dir, '.clawperf');
+  const outside = escapesRoot(dir, workDir, 'the folder');
+  if (outside) {
+    io.stderr.write(`clawperf: ${outside}\n`);
+    return 2;
+  }
   const progress = progressReporter(io);
   let calibration: Calibration;
   try {

@@ -12,6 +12,7 @@ import {
   loadStressResult,
   runStress,
   StressInputError,
+  everyAgentExitedEarly,
   stressPaths,
   type StressProgress,
 } from '../../runtime/stress/index.js';
@@ -111,6 +112,13 @@ export async function stressCommand(command: string[], opts: StressCliOptions, i
       bar?.stop();
     }
     const paths = stressPaths(result.runDir);
+    const early = everyAgentExitedEarly(result);
+    if (early && !result.interrupted) {
+      const why = early.error ?? (early.signal ? `signal ${early.signal}` : `exit code ${early.code}`);
+      const said = early.outputTail.split('\n').filter((line) => line.trim() !== '').pop();
+      io.stderr.write(`clawperf: every agent exited early, nothing was measured; agent ${early.agent}: ${why}${said ? `: ${said}` : ''} (logs: ${show(result.runDir)})\n`);
+      return 1;
+    }
     if (opts.json) {
       io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       io.stderr.write(`result: ${show(paths.json)}\nchart: ${show(paths.svg)}\n`);

@@ -53,7 +53,7 @@ export function registerTrace(program: Command): void {
 
       let result;
       try {
-        result = await runTrace({ command, cwd, projectRoot, durationSeconds, output });
+        result = await runTrace({ command, cwd, projectRoot, durationSeconds, ...(opts.output !== undefined ? { output } : {}) });
       } catch (error) {
         if (error instanceof TraceUsageError) return usage(error.message);
         process.stderr.write(`clawperf trace: ${(error as Error).message}\n`);

@@ -1,5 +1,5 @@
 // Public surface of `clawperf stress` (runtime evidence: how cost grows from 1 to N agents).
-export { runStress, writeStressFiles, stressPaths, validateOptions, StressInputError, METHOD_NOTES } from './run.js';
+export { runStress, writeStressFiles, stressPaths, everyAgentExitedEarly, validateOptions, StressInputError, METHOD_NOTES } from './run.js';
 export { compareStress, loadStressResult, SAME_BAND } from './compare.js';
 export { formatStressTable, formatComparison } from './format.js';
 export { renderSvg } from './svg.js';

@@ -9,6 +9,7 @@ import { growthOf } from './metrics.js';
 import { CLOCK_TICKS, type IoCounters, isRunning, pageSize, procAvailable, readStat, systemForks, ZERO_IO } from './procfs.js';
 import { killAllSync, registerGroup, signalGroup, signalPid, unregisterGroup, Watchdog } from './reaper.js';
 import { renderSvg } from './svg.js';
+import { escapesRoot } from '../../util/confine.js';
 import { writeFileAtomic } from '../../util/fs.js';
 import { type AgentSample, TreeTracker } from './tracker.js';
 import type { AgentDetail, EarlyExit, StressOptions, StressProgress, StressResult, StressRow, StressRun } from './types.js';
@@ -69,8 +70,9 @@ function prepareCommand(command: string[], cwd: string): string[] {
   } else if (!findInPath(program)) {
     throw new StressInputError(`cannot run ${program}: command not found in PATH`);
   }
+  // Agents run in their own sandbox folders: an argument naming a file here (`agent.py`, `lib/x.py`) is made absolute.
   const fixed = args.map((arg) => {
-    if (arg.startsWith('/') || arg.startsWith('-') || !arg.includes('/') || arg.includes('{')) return arg;
+    if (arg === '' || arg.startsWith('/') || arg.startsWith('-') || arg.includes('{')) return arg;
     const full = resolve(cwd, arg);
     try {
       return statSync(full).isFile() ? full : arg;
@@ -299,6 +301,8 @@ async function measureCount(shared: Shared, agents: number, step: number, steps:
   let nextAt = performance.now();
   while (true) {
     const sample = tracker.sample(true);
+    // Every process the tracker follows, setsid ones included, is the watchdog's to kill if clawperf dies.
+    for (const r of tracker.running()) watchdog.watchProcess(r.pid, r.starttime);
     samples += 1;
     const now = performance.now();
     if (!base && (now - t0) / 1000 >= options.warmupSeconds) {
@@ -512,6 +516,9 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
   const agentsList = [...new Set(options.agents)].sort((a, b) => a - b);
   const startedAt = new Date();
   const runDir = resolve(options.runDir ?? join('.clawperf', 'stress', timestamp(startedAt)));
+  // The default folder stays under the current one (a symlinked .clawperf must not carry it elsewhere).
+  const outside = options.runDir === undefined ? escapesRoot(process.cwd(), runDir, 'the stress folder') : undefined;
+  if (outside) throw new StressInputError(outside);
   for (const n of agentsList) {
     if (existsSync(join(runDir, `n${n}`))) throw new StressInputError(`${runDir} already holds a run with ${n} agents (n${n}/): choose another --run-dir`);
   }
@@ -569,6 +576,12 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
   };
   writeStressFiles(result);
   return result;
+}
+
+/** The first agent's early exit when every agent of every count exited before its time was up (nothing was measured). */
+export function everyAgentExitedEarly(result: StressResult): EarlyExit | undefined {
+  if (result.runs.length === 0 || !result.runs.every((run) => run.earlyExits.length >= run.row.agents)) return undefined;
+  return result.runs[0]!.earlyExits[0];
 }
 
 export function stressPaths(runDir: string): { json: string; svg: string } {

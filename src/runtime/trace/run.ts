@@ -2,10 +2,11 @@
 // --duration or Ctrl-C (SIGTERM to its process group, SIGKILL after a grace period), merge what every
 // traced process wrote, and save the result.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { pythonDir } from '../../paths.js';
+import { escapesRoot } from '../../util/confine.js';
 import { writeFileAtomic } from '../../util/fs.js';
 import { Watchdog } from '../stress/reaper.js';
 import { mergeCounts, readCountFiles } from './merge.js';
@@ -40,6 +41,37 @@ async function waitGone(alive: () => number[], deadline: number): Promise<number
   return left;
 }
 
+const WORK_PREFIX = 'clawperf-trace-';
+const OWNER_FILE = 'owner.pid';
+
+/** Work folders of traces whose clawperf died without cleaning up (`kill -9`): their owner pid is gone. */
+function removeStaleWorkDirs(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir()).filter((name) => name.startsWith(WORK_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dir = join(tmpdir(), name);
+    try {
+      const owner = Number(readFileSync(join(dir, OWNER_FILE), 'utf8'));
+      if (Number.isInteger(owner) && owner > 0 && !isAlive(owner)) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // not ours, or another user's: left alone
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function runTrace(options: TraceOptions): Promise<TraceResult> {
   const command = options.command;
   if (!command.length || !command[0]) throw new TraceUsageError('no command to trace (usage: clawperf trace [options] -- CMD ARGS...)');
@@ -49,8 +81,13 @@ export async function runTrace(options: TraceOptions): Promise<TraceResult> {
   const projectRoot = realpathOr(resolve(cwd, options.projectRoot));
   const graceMs = Math.max(0, (options.graceSeconds ?? 3) * 1000);
   const output = resolve(cwd, options.output ?? DEFAULT_OUTPUT);
+  // The default file stays under the traced folder (a symlinked .clawperf must not carry it elsewhere).
+  const outside = options.output === undefined ? escapesRoot(cwd, output, 'the trace file') : undefined;
+  if (outside) throw new TraceUsageError(outside);
 
-  const work = mkdtempSync(join(tmpdir(), 'clawperf-trace-'));
+  removeStaleWorkDirs();
+  const work = mkdtempSync(join(tmpdir(), WORK_PREFIX));
+  writeFileSync(join(work, OWNER_FILE), String(process.pid));
   const siteDir = join(work, 'site');
   const outDir = join(work, 'out');
   mkdirSync(siteDir);
