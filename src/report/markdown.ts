@@ -4,6 +4,7 @@ import type { ProjectFacts } from '../impact/facts.js';
 import { formatNumber } from '../impact/price.js';
 import type { Lang, Phase, Severity } from '../rules/types.js';
 import { comparePoints, type Point } from '../impact/rank.js';
+import { snippetIn } from '../rules/snippet-comments.js';
 import type { PricedFinding, ReportData } from './data.js';
 
 const T = {
@@ -213,7 +214,7 @@ function proposals(data: ReportData, top: Point[]): string[] {
     lines.push(`- ${T.situation[lang]}: ${[...new Set(situations)].join('; ')}.`);
     lines.push(`- ${T.change[lang]}: ${f.proposal.change[lang]}${alsoChange(point, lang)}`);
     lines.push(`- ${T.justification[lang]}: ${f.proposal.justification[lang]} ${s(lang, 'Impacto esperado', 'Expected impact')}: ${f.impact.improvement} (${f.impact.current} → ${f.impact.expected}). ${s(lang, 'Compromiso', 'Trade-off')}: ${f.proposal.tradeoff[lang]}`);
-    lines.push(`- ${T.example[lang]}:`, '```python', f.proposal.example.trimEnd(), '```', '');
+    lines.push(`- ${T.example[lang]}:`, '```python', snippetIn(f.proposal.example, lang).trimEnd(), '```', '');
   }
   if (!top.length) lines.push(s(lang, 'No hay cambios que proponer: ningún hallazgo.', 'Nothing to propose: no findings.'), '');
   return lines;

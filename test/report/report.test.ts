@@ -2,6 +2,7 @@
 // reads as Spanish; the concise format; `--ask` leading with what the question names.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pricedCost, rankPoints } from '../../src/impact/rank.js';
@@ -10,6 +11,7 @@ import { severityFromPrice, severityOf } from '../../src/impact/severity.js';
 import { emptyBudget } from '../../src/impact/totals.js';
 import type { PricedFinding } from '../../src/report/data.js';
 import type { CostSpec } from '../../src/impact/types.js';
+import { snippetIn } from '../../src/rules/snippet-comments.js';
 import { spanishNumbers } from '../../src/util/spanish.js';
 
 const CLI = join(process.cwd(), 'dist/src/cli/main.js');
@@ -143,4 +145,47 @@ test('Spanish prose: numbers in Spanish form and a singular noun after 1, code l
   assert.equal(spanishNumbers('2,000 procesos/s cada 0.5 s; a 1 llamadas/s; 1 descriptores'), '2.000 procesos/s cada 0,5 s; a 1 llamada/s; 1 descriptor');
   assert.equal(spanishNumbers('0,5–1 núcleos, 2.000 ya en español, 2\u00a0000 sondeos'), '0,5–1 núcleos, 2.000 ya en español, 2.000 sondeos');
   assert.equal(spanishNumbers('`time.sleep(0.5)` y python3.11, 127.0.0.1'), '`time.sleep(0.5)` y python3.11, 127.0.0.1');
+});
+
+/** Words of English comments (Python's keywords aside: a comment may quote code). */
+const ENGLISH_COMMENT = new Set('the an was are of to per one once only instead same each every without before after when then it its at on by from here today never while more keep use wait start loop file files process reader readers writer writers write read level module all many still better until into data agent batch that this which what where'.split(' '));
+const SPANISH_COMMENT = new Set('el la los las un una uno del al de que en por para con sin cada vez antes tras luego donde solo nunca mientras mejor aún fichero ficheros bucle proceso lectores escritores línea líneas nivel módulo todos muchos elementos'.split(' '));
+const PYTHON_KEYWORDS = new Set(['for', 'in', 'not', 'and', 'or', 'is', 'if', 'else', 'with', 'as', 'import', 'return', 'lambda', 'none', 'true', 'false']);
+
+/** The prose words of a snippet's comments: quoted text, code (dotted, called, assigned), its own names and the user's aside. */
+function commentWords(code: string, names: Set<string>): { comment: string; words: string[] }[] {
+  return code.split('\n').flatMap((line) => {
+    const at = /^(?:[^"'#]|"[^"]*"|'[^']*')*#\s*(.*)$/.exec(line);
+    if (!at) return [];
+    const comment = at[1]!;
+    const words = comment.replace(/"[^"]*"|'[^']*'|`[^`]*`|JSON Lines/g, ' ').split(/\s+/)
+      .filter((w) => !/[._()[\]=/<>+*%{}|\d]|^.+[A-Z]/.test(w)).map((w) => w.replace(/^[¿¡]+|[,;:.!?]+$/g, '').toLowerCase())
+      .filter((w) => w && !names.has(w) && !PYTHON_KEYWORDS.has(w));
+    return [{ comment, words }];
+  });
+}
+
+function namesOf(text: string): Set<string> {
+  return new Set([...text.matchAll(/[A-Za-z_]\w*/g)].map((m) => m[0].toLowerCase()));
+}
+
+test('comments inside proposed code speak the report language: no English in Spanish reports, no Spanish in English ones', () => {
+  const source = new Map<string, Set<string>>();
+  const userNames = (path: string) => source.get(path) ?? source.set(path, namesOf(readFileSync(path, 'utf8'))).get(path)!;
+  const check = (code: string, names: Set<string>, words: Set<string>, where: string) => {
+    for (const c of commentWords(code, names)) assert.deepEqual(c.words.filter((w) => words.has(w)), [], `${where}: # ${c.comment}`);
+  };
+  for (const path of ['test/corpus', 'test/fixtures', DEMO]) {
+    for (const [lang, words] of [['es', ENGLISH_COMMENT], ['en', SPANISH_COMMENT]] as const) {
+      for (const f of JSON.parse(clawperf(['analyze', path, '--format', 'json', '--lang', lang])).findings as { rule: string; file: string; line: number; proposal: { example: string } }[]) {
+        const code = f.proposal.example.split('\n').map((l) => l.replace(/#.*$/, '')).join('\n');
+        check(f.proposal.example, new Set([...namesOf(code), ...userNames(f.file)]), words, `${lang} ${f.rule} ${f.file}:${f.line}`);
+      }
+    }
+  }
+  const md = clawperf(['analyze', DEMO, '--lang', 'es']);
+  const demoNames = new Set(['agent', 'cli', 'config', 'dispatcher', 'history', 'ipc', 'metrics', 'shell', 'status_api'].flatMap((m) => [...userNames(`${DEMO}/${m}.py`)]));
+  for (const [, block] of md.matchAll(/^```python\n([\s\S]*?)^```$/gm)) check(block!, new Set([...namesOf(block!.replace(/#.*$/gm, '')), ...demoNames]), ENGLISH_COMMENT, 'es demo report');
+  assert.equal(snippetIn('x = "a#b"  # once, at start-up (module level)', 'es'), 'x = "a#b"  # una vez, al arrancar (a nivel de módulo)');
+  assert.equal(snippetIn('x = 1  # once', 'en'), 'x = 1  # once');
 });

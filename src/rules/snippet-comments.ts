@@ -1,0 +1,206 @@
+// Comments inside proposal snippets speak the report's language. Rules write their examples once, with English
+// comments; this table gives each comment phrase its Spanish form, resolved when a report is rendered. Code inside
+// a comment (names, calls, paths) is carried over by the patterns' groups, untouched.
+import type { Lang } from './types.js';
+
+/** English comment phrase → Spanish, longest and most specific first; `$1` carries the code the phrase names. */
+const PHRASES: [RegExp, string][] = [
+  // Whole sentences.
+  [/an IPC message is read from the page cache at once; it does not need to reach the platter first\./, 'un mensaje IPC se lee al instante de la caché de páginas; no necesita llegar antes al disco.'],
+  [/Write it atomically on tmpfs and skip the per-message fsync:/, 'Escribirlo de forma atómica en tmpfs y ahorrar el fsync por mensaje:'],
+  [/durable data instead: fsync once per batch, or from a timer every second/, 'si los datos deben sobrevivir a un corte: fsync una vez por lote, o desde un temporizador cada segundo'],
+  [/better: be told\. inotify \(ctypes\) on the parent folder for/, 'mejor que le avisen: inotify (ctypes) en la carpeta padre para'],
+  [/or a threading\.Event \/ FIFO that the process holding (.+) signals\./, 'o un threading.Event / FIFO que active el proceso que tiene $1.'],
+  [/instead of spawning a new interpreter \((.+) ms of start-up each time\),/, 'en lugar de lanzar un intérprete nuevo ($1 ms de arranque cada vez),'],
+  [/import the module once at module level and call its function with/, 'importar el módulo una vez, a nivel de módulo, y llamar a su función con'],
+  [/if the answer must wait for a result, wait on the event, bounded:/, 'si la respuesta debe esperar un resultado, esperar al evento, con límite:'],
+  [/set\(\) by the producer/, 'el productor llama a set()'],
+  [/event-driven alternative, no polling at all/, 'alternativa por eventos, sin ningún sondeo'],
+  [/(\S+) runs one pass over the inbox and exits:/, '$1 hace una pasada por el inbox y termina:'],
+  [/idle → back off up to 10 s; busy → poll fast again/, 'inactivo → esperar más, hasta 10 s; con trabajo → volver a sondear rápido'],
+  [/back off: a long wait costs a few stats, not thousands/, 'back-off: una espera larga cuesta unos pocos stat, no miles'],
+  [/back off while nothing changes/, 'esperar más mientras nada cambia'],
+  [/better still: writers append each new path to an index file and readers read that file/, 'mejor aún: los escritores añaden cada ruta nueva a un fichero índice y los lectores leen ese fichero'],
+  [/after its def: the same body, results reused while the arguments repeat \(arguments must be hashable\)/, 'tras su def: el mismo cuerpo; reutiliza el resultado mientras se repitan los argumentos (deben ser hashables)'],
+  [/aggregate \(count, sum\) or keep the last N with/, 'agregar (contar, sumar) o guardar los N últimos con'],
+  [/append one JSON line instead of load \+ append \+ rewrite of the whole list/, 'añadir una línea JSON en vez de cargar, añadir y reescribir la lista entera'],
+  [/append one JSON line instead of rewriting/, 'añadir una línea JSON en vez de reescribir'],
+  [/keep (\S+) in memory; flush it atomically when it changed, at most every few seconds/, 'mantener $1 en memoria; volcarlo de forma atómica cuando cambie, como mucho cada pocos segundos'],
+  [/atomic: readers see the old or the new file, never half/, 'atómico: los lectores ven el fichero antiguo o el nuevo, nunca uno a medias'],
+  [/atomic for readers; a reader merges the folder/, 'atómico para los lectores; un lector fusiona la carpeta'],
+  [/atomic for readers/, 'atómico para los lectores'],
+  [/atomic rename on the same filesystem/, 'renombrado atómico en el mismo sistema de ficheros'],
+  [/publish outside the lock: temp file \+ os\.replace \(readers never see half a file\)/, 'publicar fuera del lock: fichero temporal + os.replace (los lectores nunca ven un fichero a medias)'],
+  [/readers never see half a file/, 'los lectores nunca ven un fichero a medias'],
+  [/blocking work first, with no lock held/, 'primero el trabajo que bloquea, sin tener el lock'],
+  [/blocks \(no CPU\) until the producer opens it for writing/, 'se bloquea (sin CPU) hasta que el productor lo abre para escribir'],
+  [/blocks, no CPU, wakes on the first put\(\)/, 'se bloquea, sin CPU; despierta con el primer put()'],
+  [/bounded: (\d+) children at a time/, 'acotado: $1 hijos a la vez'],
+  [/buffered: Python groups the lines/, 'con búfer: Python agrupa las líneas'],
+  [/consumer, before sending the request/, 'consumidor, antes de enviar la petición'],
+  [/drop the oldest entry/, 'descarta la entrada más antigua'],
+  [/fire-and-forget: log, never raise/, 'fire-and-forget: registrar, nunca lanzar'],
+  [/from a timer thread every (\S+) s/, 'desde un hilo temporizador cada $1 s'],
+  [/generator: walked once, nothing stored/, 'generador: se recorre una vez, no guarda nada'],
+  [/give up: answer (\S+) instead of holding the request/, 'rendirse: responder $1 en vez de retener la petición'],
+  [/hand the data over on stdin: no file to create, write, close and delete/, 'pasar los datos por stdin: ningún fichero que crear, escribir, cerrar y borrar'],
+  [/handle the message/, 'procesar el mensaje'],
+  [/(\S+) releases the GIL on large buffers: (.+) also works, without pickling/, '$1 suelta el GIL con buffers grandes: $2 también sirve, sin pickle'],
+  [/held for microseconds: in-memory state only/, 'retenido microsegundos: solo estado en memoria'],
+  [/in the loop \/ handler: (.+) where it called (.+)$/, 'en el bucle / handler: $1 donde llamaba a $2'],
+  [/use here; no re-read per item/, 'usarlo aquí; sin releer por elemento'],
+  [/use (\S+); refresh it only after a write that changes it/, 'usar $1; refrescarlo solo tras una escritura que lo cambie'],
+  [/use (\S+); no listing per item/, 'usar $1; sin un listado por elemento'],
+  [/use (\S+) as the loop body does today/, 'usar $1 como hace hoy el cuerpo del bucle'],
+  [/use (\S+) — no process per request/, 'usar $1 — ningún proceso por petición'],
+  [/do not wait for the answer/, 'no esperar la respuesta'],
+  [/join once, after all have started/, 'join una vez, cuando todos han arrancado'],
+  [/keeps the last 10,000, O\(1\) append/, 'guarda los 10.000 últimos, append O(1)'],
+  [/listen backlog for (\d+) agents/, 'cola de escucha (backlog) para $1 agentes'],
+  [/many items\? bound it:/, '¿muchos elementos? acotarlo:'],
+  [/merge the result into the shared dict, take a snapshot/, 'fusionar el resultado en el dict compartido, tomar una instantánea'],
+  [/module level, keeps connections alive/, 'a nivel de módulo, mantiene vivas las conexiones'],
+  [/nested structures you mutate:/, 'estructuras anidadas que se modifican:'],
+  [/no list\(\): one item in memory at a time/, 'sin list(): un elemento en memoria cada vez'],
+  [/no text round trip: use the object, or a shallow copy if you modify the top level/, 'sin ida y vuelta por texto: usar el objeto, o una copia superficial si se modifica el primer nivel'],
+  [/once per cycle \(or in a finally\): reap finished children/, 'una vez por ciclo (o en un finally): recoger los hijos terminados'],
+  [/one child at a time, off the hot path/, 'un hijo cada vez, fuera de la ruta caliente'],
+  [/one file per agent: no other process writes it, no lost updates/, 'un fichero por agente: ningún otro proceso lo escribe, no se pierden actualizaciones'],
+  [/: systemctl prints one line per unit, in order/, ': systemctl imprime una línea por unidad, en orden'],
+  [/: show prints one block per unit, separated by a blank line/, ': show imprime un bloque por unidad, separados por una línea en blanco'],
+  [/one process for all of/, 'un solo proceso para todos los de'],
+  [/one process for the whole batch/, 'un solo proceso para todo el lote'],
+  [/one scratch file per agent on tmpfs, reused for every message/, 'un fichero temporal por agente en tmpfs, reutilizado en cada mensaje'],
+  [/one write, O\(1\) in the history size/, 'una escritura, O(1) respecto al tamaño del historial'],
+  [/only the last 64 KB, whatever the file size/, 'solo los últimos 64 KB, sea cual sea el tamaño del fichero'],
+  [/only this agent ever takes it/, 'solo este agente lo toma'],
+  [/only this agent's part of the shared document/, 'solo la parte de este agente del documento compartido'],
+  [/opened once per agent process; each line is a single O_APPEND write, no flock/, 'abierto una vez por proceso de agente; cada línea es una sola escritura O_APPEND, sin flock'],
+  [/or (.+) when the task\/request that added it ends/, 'o $1 cuando termine la tarea o petición que la añadió'],
+  [/or bound it: (.+) beyond 10,000 entries/, 'o acotarlo: $1 a partir de 10.000 entradas'],
+  [/or hoist: (.+?)\s+computed once, before the loop/, 'o sacarlo del bucle: $1  calculado una vez, antes del bucle'],
+  [/or keep the data in memory:/, 'o mantener los datos en memoria:'],
+  [/or, when only aggregates are read: keep count and total instead of every value/, 'o, si solo se leen agregados: guardar la cuenta y el total en vez de cada valor'],
+  [/per-agent resource instead of one global lock file/, 'un recurso por agente en vez de un fichero de lock global'],
+  [/pipes, globs or redirections of (.+) done in Python \((.+), chained Popen\)/, 'tuberías, globs o redirecciones de $1 hechas en Python ($2, Popen encadenados)'],
+  [/producer and consumer agree on a FIFO next to (\S+):/, 'productor y consumidor acuerdan un FIFO junto a $1:'],
+  [/producer, after writing (\S+):/, 'productor, tras escribir $1:'],
+  [/queued when all (\d+) workers are busy/, 'en cola cuando los $1 workers están ocupados'],
+  [/reads the pipes while waiting: no 64 KB deadlock/, 'lee las tuberías mientras espera: sin bloqueo mutuo a los 64 KB'],
+  [/reap it; no zombie, no leaked pipes/, 'recogerlo: sin zombis ni tuberías abiertas'],
+  [/reap the finished ones/, 'recoger los que terminaron'],
+  [/remove it once (\S+) can no longer come back \(moved, finished, expired\):/, 'borrarlo cuando $1 ya no pueda volver (movido, terminado, caducado):'],
+  [/rotate (\S+) too:/, 'rotar también $1:'],
+  [/server side: the handler waits on a threading\.Condition up to "wait" seconds/, 'lado servidor: el handler espera en un threading.Condition hasta "wait" segundos'],
+  [/shared with the thread that produces the result; it calls (\S+)/, 'compartido con el hilo que produce el resultado, que llama a $1'],
+  [/start every command first, then wait for each: the pass lasts as long as the slowest/, 'lanzar primero todas las órdenes y luego esperar a cada una: la pasada dura lo que la más lenta'],
+  [/start it and move on; reap it later so it does not linger as a zombie/, 'lanzarlo y seguir; recogerlo después para que no quede como zombi'],
+  [/streams: one line in memory at a time/, 'en streaming: una línea en memoria cada vez'],
+  [/streams; keep only what this call needs/, 'en streaming; guardar solo lo que necesita esta llamada'],
+  [/submit everything first, then wait once \(results re-raise errors\)/, 'enviar todo primero y esperar una vez (los resultados relanzan los errores)'],
+  [/systemctl accepts many arguments: one call for all of (.+) is better still/, 'systemctl acepta muchos argumentos: una sola llamada para todos los de $1 es aún mejor'],
+  [/the child keeps its own copy; the parent's is closed here/, 'el hijo guarda su propia copia; la del padre se cierra aquí'],
+  [/the child was killed: log it and treat the answer as unknown/, 'el hijo fue terminado: registrarlo y tratar la respuesta como desconocida'],
+  [/the command did nothing/, 'la orden no hizo nada'],
+  [/the data it wrote before/, 'los datos que escribía antes'],
+  [/the entry appended to (\S+) today/, 'la entrada que hoy se añade a $1'],
+  [/the file written under the lock today/, 'el fichero que hoy se escribe con el lock'],
+  [/the items removed one by one today/, 'los elementos que hoy se quitan uno a uno'],
+  [/the line written today/, 'la línea que se escribe hoy'],
+  [/the loop's work/, 'el trabajo del bucle'],
+  [/the peer is down or slow: retry later or report/, 'el otro extremo está caído o lento: reintentar más tarde o avisar'],
+  [/retry later or report: (.+) timed out/, 'reintentar más tarde o avisar: $1 agotó su tiempo'],
+  [/the same check as before/, 'la misma comprobación que antes'],
+  [/the same check as now/, 'la misma comprobación que ahora'],
+  [/the same code, indented: (\S+) is closed on every path, errors included/, 'el mismo código, indentado: $1 se cierra en todos los caminos, también con errores'],
+  [/the same data as before/, 'los mismos datos que antes'],
+  [/the same loop/, 'el mismo bucle'],
+  [/the same pipeline without/, 'la misma tubería sin'],
+  [/the same target and args as before/, 'el mismo target y args que antes'],
+  [/then use (\S+) where the loop called (.+)$/, 'luego usar $1 donde el bucle llamaba a $2'],
+  [/\.\.\. then use (\S+) where (.+) was$/, '... luego usar $1 donde estaba $2'],
+  [/top level, so it can be pickled/, 'a nivel superior, para que pickle pueda serializarla'],
+  [/update state in memory/, 'actualizar el estado en memoria'],
+  [/update the running total instead of re-computing every element/, 'actualizar el total acumulado en vez de recalcular cada elemento'],
+  [/where it stored the entry before/, 'donde antes guardaba la entrada'],
+  [/where it was called: use/, 'donde se llamaba: usar'],
+  [/worker threads never block shutdown/, 'los hilos del pool nunca bloquean el cierre'],
+  [/(\S+) without (.+): the producer signals instead/, '$1 sin $2: en su lugar avisa el productor'],
+  [/in the unit$/, 'en la unidad'],
+  [/JSON Lines beside the old file/, 'JSON Lines junto al fichero antiguo'],
+  [/O\(1\) hash lookup/, 'búsqueda O(1) por hash'],
+  [/O\(1\) membership instead of a list scan/, 'pertenencia O(1) en vez de recorrer una lista'],
+  [/O\(1\) per lookup/, 'O(1) por búsqueda'],
+  [/moved every element/, 'movía todos los elementos'],
+  [/: once per element$/, ': una vez por elemento'],
+  [/: computed once per element, then filter the parsed values/, ': calculado una vez por elemento; luego filtrar los valores ya leídos'],
+  [/ for each element\]/, ' para cada elemento]'],
+  [/a count, no list/, 'un contador, sin lista'],
+  [/a stat, not an open\+read\+parse/, 'un stat, no un open+read+parse'],
+  [/and once more when the batch ends:/, 'y una vez más al terminar el lote:'],
+  [/at most once a second, not once per line/, 'como mucho una vez por segundo, no una por línea'],
+  [/before the loop: compiled once/, 'antes del bucle: compilado una vez'],
+  [/-> \(timestamp, output\)/, '-> (instante, salida)'],
+  [/^folder -> \(mtime_ns, names\)/, 'carpeta -> (mtime_ns, nombres)'],
+  [/1 MiB at a time/, '1 MiB cada vez'],
+  [/one O\(n\) pass/, 'una pasada O(n)'],
+  [/one copy/, 'una copia'],
+  // Short phrases, after the sentences that contain them.
+  [/\(or functools\.lru_cache on a helper\)/, '(o functools.lru_cache en una función auxiliar)'],
+  [/module level: compiled once/, 'a nivel de módulo: compilado una vez'],
+  [/module level: computed once/, 'a nivel de módulo: calculado una vez'],
+  [/\(module level\)/, '(a nivel de módulo)'],
+  [/^module level$/, 'a nivel de módulo'],
+  [/once per process/, 'una vez por proceso'],
+  [/once, at start-up/, 'una vez, al arrancar'],
+  [/^at start-up:/, 'al arrancar:'],
+  [/once, after the loop/, 'una vez, tras el bucle'],
+  [/once, before the loop/, 'una vez, antes del bucle'],
+  [/^once, O\(n\)$/, 'una vez, O(n)'],
+  [/^once$/, 'una vez'],
+  [/^today, in (\S+):/, 'hoy, en $1:'],
+  [/^in the loop:/, 'en el bucle:'],
+  [/^inside (\S+):/, 'dentro de $1:'],
+  [/^in (\S+):/, 'en $1:'],
+  [/: no time\.sleep/, ': sin time.sleep'],
+  [/^instead of:? /, 'en lugar de '],
+  [/^same order as /, 'mismo orden que '],
+  [/^producers:/, 'productores:'],
+  [/^readers:/, 'lectores:'],
+  [/^where it was:/, 'donde estaba:'],
+  [/^was: spinning on /, 'antes: espera activa sobre '],
+  [/^was a list$/, 'antes era una lista'],
+  [/^was /, 'antes: '],
+  [/^timed out$/, 'se agotó el tiempo'],
+  [/^or /, 'o '],
+];
+
+/** The index of the `#` that opens a comment on this line, outside string literals; -1 when there is none. */
+function commentStart(line: string): number {
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') return i;
+  }
+  return -1;
+}
+
+/** One comment's text in Spanish: every phrase of the table it contains. */
+export function spanishComment(text: string): string {
+  return PHRASES.reduce((out, [english, spanish]) => out.replace(english, spanish), text);
+}
+
+/** The snippet with its comments in `lang` (rules write them in English). */
+export function snippetIn(example: string, lang: Lang): string {
+  if (lang === 'en') return example;
+  return example.split('\n').map((line) => {
+    const at = commentStart(line);
+    if (at === -1) return line;
+    const [, space, text] = /^(#+\s*)(.*)$/.exec(line.slice(at))!;
+    return `${line.slice(0, at)}${space}${spanishComment(text!)}`;
+  }).join('\n');
+}
