@@ -2,6 +2,7 @@
 import type { FileModel, ProjectModel } from '../model/types.js';
 import type { CostSpec } from '../impact/types.js';
 import { spanishNumbers } from '../util/spanish.js';
+import { withProjectHelpers } from './snippet-helpers.js';
 import { withImports } from './snippet-imports.js';
 import type { Finding, L10n, Rule } from './types.js';
 
@@ -64,7 +65,7 @@ export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSe
           rule: rule.meta.id, dimension: rule.meta.dimension, severity: r.severity, file: file.path,
           line: r.span.line, column: r.span.column, endLine: r.span.endLine, context: r.context,
           title: rule.meta.title, message: es(r.message), whyAtScale: es(r.whyAtScale),
-          proposal: { ...r.proposal, example: withImports(r.proposal.example, file), change: es(r.proposal.change), justification: es(r.proposal.justification), tradeoff: es(r.proposal.tradeoff) },
+          proposal: { ...r.proposal, example: withImports(withProjectHelpers(r.proposal.example, file, project, r.span.line), file), change: es(r.proposal.change), justification: es(r.proposal.justification), tradeoff: es(r.proposal.tradeoff) },
           phase: r.phase ?? rule.meta.phase, cost: spanishCost(r.cost), facts: r.facts,
         });
       }

@@ -6,6 +6,7 @@ import type { Lang } from './types.js';
 /** English comment phrase → Spanish, longest and most specific first; `$1` carries the code the phrase names. */
 const PHRASES: [RegExp, string][] = [
   // Whole sentences.
+  [/reuses the project's own (\S+) \((\S+)\)/, 'reutiliza $1, que el proyecto ya tiene ($2)'],
   [/an IPC message is read from the page cache at once; it does not need to reach the platter first\./, 'un mensaje IPC se lee al instante de la caché de páginas; no necesita llegar antes al disco.'],
   [/Write it atomically on tmpfs and skip the per-message fsync:/, 'Escribirlo de forma atómica en tmpfs y ahorrar el fsync por mensaje:'],
   [/durable data instead: fsync once per batch, or from a timer every second/, 'si los datos deben sobrevivir a un corte: fsync una vez por lote, o desde un temporizador cada segundo'],

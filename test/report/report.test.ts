@@ -189,3 +189,22 @@ test('comments inside proposed code speak the report language: no English in Spa
   assert.equal(snippetIn('x = "a#b"  # once, at start-up (module level)', 'es'), 'x = "a#b"  # una vez, al arrancar (a nivel de módulo)');
   assert.equal(snippetIn('x = 1  # once', 'en'), 'x = 1  # once');
 });
+
+test('proposals reuse the atomic writer and the requests.Session the project already has', () => {
+  type Found = { rule: string; file: string; line: number; proposal: { example: string } };
+  const findings = (path: string) => JSON.parse(clawperf(['analyze', path, '--format', 'json', '--lang', 'en'])).findings as Found[];
+  const example = (all: Found[], rule: string, at: string) => all.find((f) => f.rule === rule && `${f.file}:${f.line}`.endsWith(at))!.proposal.example;
+  const demo = findings(DEMO);
+  // history.py imports config, not ipc: the proposal imports ipc and calls its writer; ipc.py calls it bare.
+  assert.match(example(demo, 'DK405', 'history.py:31'), /^import ipc\n[\s\S]*^ipc\.write_json_atomic\(HISTORY_PATH, items\)/m);
+  assert.match(example(demo, 'DK405', 'ipc.py:44'), /^write_json_atomic\(path, result\)/m);
+  assert.match(example(demo, 'DK402', 'ipc.py:55'), /^ {8}write_json_atomic\(STATE_PATH, _state\)/m);
+  for (const f of demo.filter((x) => /DK40[25]|SC70[24]/.test(x.rule))) assert.doesNotMatch(f.proposal.example, /def write_atomic|os\.replace\(tmp/, `${f.rule} ${f.file}:${f.line}`);
+  // A project without a writer or a session gets new ones; one with a module-level session uses it.
+  const none = findings('test/fixtures/helpers/none');
+  assert.match(example(none, 'DK405', 'worker.py:12'), /def write_atomic\(path, data\)/);
+  assert.match(example(none, 'CA802', 'worker.py:19'), /^_http = requests\.Session\(\)/m);
+  const session = example(findings('test/fixtures/helpers/session'), 'CA802', 'worker.py:20');
+  assert.match(session, /^resp = SESSION\.get\(PEER \+ "\/health", timeout=3\)$/m);
+  assert.doesNotMatch(session, /requests\.Session\(\)/);
+});
