@@ -2,9 +2,10 @@
 import type { FileModel, ProjectModel } from '../model/types.js';
 import type { CostSpec } from '../impact/types.js';
 import { spanishNumbers } from '../util/spanish.js';
+import { withHandlerContract } from './snippet-handlers.js';
 import { withProjectHelpers } from './snippet-helpers.js';
 import { withImports } from './snippet-imports.js';
-import type { Finding, L10n, Rule } from './types.js';
+import type { Finding, L10n, Rule, RuleFinding } from './types.js';
 
 export interface RuleSelection {
   /** Rule ids or prefixes (`PO`, `PO301`, dimension ids); empty = all. */
@@ -43,6 +44,12 @@ function suppressed(file: FileModel, line: number, ruleId: string): boolean {
   return codes === undefined || codes.has(ruleId);
 }
 
+/** A rule's example as the user can paste it: the handler's contract kept, the project's helpers reused, the imports it needs. */
+function snippetFor(r: RuleFinding, file: FileModel, project: ProjectModel): string {
+  const kept = withHandlerContract(r.proposal.example, file, r.span.line, r.span.endLine);
+  return withImports(withProjectHelpers(kept, file, project, r.span.line), file);
+}
+
 export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSelection): { findings: Finding[]; errors: string[] } {
   const findings: Finding[] = [];
   const errors: string[] = [];
@@ -65,7 +72,7 @@ export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSe
           rule: rule.meta.id, dimension: rule.meta.dimension, severity: r.severity, file: file.path,
           line: r.span.line, column: r.span.column, endLine: r.span.endLine, context: r.context,
           title: rule.meta.title, message: es(r.message), whyAtScale: es(r.whyAtScale),
-          proposal: { ...r.proposal, example: withImports(withProjectHelpers(r.proposal.example, file, project, r.span.line), file), change: es(r.proposal.change), justification: es(r.proposal.justification), tradeoff: es(r.proposal.tradeoff) },
+          proposal: { ...r.proposal, example: snippetFor(r, file, project), change: es(r.proposal.change), justification: es(r.proposal.justification), tradeoff: es(r.proposal.tradeoff) },
           phase: r.phase ?? rule.meta.phase, cost: spanishCost(r.cost), facts: r.facts,
         });
       }

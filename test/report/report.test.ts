@@ -221,3 +221,33 @@ test('every proposal fixes its whole finding: the same problem elsewhere gets it
   assert.match(concise.find((l) => l.includes('status_api.py:50:'))!, /\[same change at [^\]]*agent\.py:102/);
   assert.match(concise.find((l) => l.includes('agent.py:102:'))!, /\[same change at [^\]]*status_api\.py:50/);
 });
+
+/** The lines of the user's `def do_X(self…)` that holds `line` (by indentation), or nothing. */
+function handlerAround(path: string, line: number): string[] {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const start = lines.slice(0, line).map((l, i) => [l, i] as const).reverse().find(([l]) => /^\s+def do_[A-Z]+\(self/.test(l))?.[1];
+  if (start === undefined) return [];
+  const indent = /^\s*/.exec(lines[start]!)![0].length;
+  let end = start + 1;
+  while (end < lines.length && (!lines[end]!.trim() || /^\s*/.exec(lines[end]!)![0].length > indent)) end++;
+  return end > line - 1 ? lines.slice(start, end) : [];
+}
+
+test('a proposal that rewrites a do_GET/do_POST keeps its response: status, headers (Content-Length) and the fields clients read', () => {
+  const RESPONSE = /self\.(send_response|send_header|end_headers|wfile\.write|_send|send_error)\(/;
+  let rewrites = 0;
+  for (const path of ['test/corpus', 'test/fixtures', DEMO]) {
+    for (const f of JSON.parse(clawperf(['analyze', path, '--format', 'json', '--lang', 'en'])).findings as { rule: string; file: string; line: number; proposal: { example: string } }[]) {
+      const handler = handlerAround(f.file, f.line);
+      const example = f.proposal.example;
+      if (!handler.length || !(/^def do_[A-Z]+\(self/m.test(example) || RESPONSE.test(example))) continue;
+      rewrites++;
+      for (const l of handler.filter((x) => RESPONSE.test(x))) assert.ok(example.includes(l.trim()), `${f.rule} ${f.file}:${f.line} drops \`${l.trim()}\`:\n${example}`);
+      assert.doesNotMatch(example, /"status": "queued"/, `${f.rule} ${f.file}:${f.line} invents its own response`);
+    }
+  }
+  assert.ok(rewrites >= 5, `${rewrites} handler rewrites`);
+  const demo = JSON.parse(clawperf(['analyze', DEMO, '--format', 'json', '--lang', 'en'])).findings.find((f: { rule: string }) => f.rule === 'IO104').proposal.example as string;
+  assert.match(demo, /^ {4}self\._send\(202, \{"id": task\["id"\], "queued": queued\}\)$/m);
+  assert.doesNotMatch(demo, /time\.sleep\(0\.5\)\n/);
+});
