@@ -9,15 +9,20 @@ interface Reach {
   importLine?: string;
 }
 
-/** How code in `file` names `name` defined at the top of `owner`: bare, through an existing import, or a new one. */
+/** How code in `file` names `name` defined at the top of `owner`: bare, through an existing import, or a new sibling import. */
 function reach(file: FileModel, owner: FileModel, name: string): Reach | undefined {
   if (owner === file) return { expr: name };
   for (const binding of file.imports.values()) {
     if (binding.target === `${owner.module}.${name}`) return { expr: binding.local };
     if (binding.target === owner.module) return { expr: `${binding.local}.${name}` };
   }
-  return importable(owner) ? { expr: `${owner.module}.${name}`, importLine: `import ${owner.module}` } : undefined;
+  // A new import only for a sibling module (`import ipc` beside it, as scripts import each other) that starts no work.
+  const module = owner.module.split('.').pop()!;
+  const sibling = dirOf(owner.path) === dirOf(file.path) && /^[A-Za-z_]\w*$/.test(module);
+  return sibling && importable(owner) ? { expr: `${module}.${name}`, importLine: `import ${module}` } : undefined;
 }
+
+const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
 
 const base = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
