@@ -96,7 +96,9 @@ test('points group findings on one call site and rank by the priced cost at N', 
 /** An English thousands separator (2,000) — a Spanish reader takes it for 2. */
 const ENGLISH_THOUSANDS = /(?<![\d.,])[1-9]\d{0,2},\d{3}(?![\d])/;
 /** English words that must not leak into Spanish prose (code spans and code blocks aside). */
-const ENGLISH_WORDS = /\b(the|every|per agent|with|without|when|which|iterations|only|never|inside|calls?|items?|loop)\b(?!=)/i;
+const ENGLISH_WORDS = /\b(the|every|per agent|with|without|when|which|iterations|only|never|inside|calls?|items?|loop|\d+ (?:reads?|writes?|subprocess(?:es)?)|pure-Python|per pass|per message)\b(?!=)/i;
+/** English that shared rule helpers wrote into Spanish sentences of findings outside the top 10 (JSON, concise). */
+const ENGLISH_FRAGMENTS = /\b(\d+ (?:reads?|writes?|subprocess(?:es)?)\b(?!\.)|pure-Python|loop over|per pass|per message|cada un intervalo)/;
 
 function prose(md: string): string[] {
   let code = false;
@@ -112,6 +114,18 @@ test('Spanish reports of the corpus, the fixtures and the demo write Spanish num
     for (const line of md.split('\n')) assert.doesNotMatch(line, ENGLISH_THOUSANDS, `${path}: ${line}`);
     for (const line of prose(md)) assert.doesNotMatch(line.replace(/fire-and-forget|back-off|handlers?|Quick Wins/g, ''), ENGLISH_WORDS, `${path}: ${line}`);
   }
+});
+
+test('Spanish findings outside the top 10 (the JSON of the corpus, the fixtures and the examples) carry no English fragment', () => {
+  for (const path of ['test/corpus', 'test/fixtures', 'examples']) {
+    for (const f of JSON.parse(clawperf(['analyze', path, '--format', 'json', '--lang', 'es'])).findings) {
+      for (const text of [f.message, f.why_at_scale, f.proposal.change, f.proposal.justification, f.proposal.tradeoff, f.impact.current, f.impact.expected, ...f.impact.assumptions] as string[]) {
+        assert.doesNotMatch(text.replace(/`[^`]*`/g, '``'), ENGLISH_FRAGMENTS, `${f.rule} ${f.file}:${f.line}: ${text}`);
+      }
+    }
+  }
+  assert.equal(spanishNumbers('con 1 read + 2 write por vuelta (más 2 subprocess por mensaje), checksum() (pure-Python loop over data)'),
+    'con 1 lectura + 2 escrituras por vuelta (más 2 subprocesos por mensaje), checksum() (bucle Python puro sobre data)');
 });
 
 test('--ask opens the report with what the question names, in Spanish and in English', () => {
