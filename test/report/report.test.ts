@@ -218,7 +218,7 @@ test('proposals reuse the atomic writer and the requests.Session the project alr
   const none = findings('test/fixtures/helpers/none');
   assert.match(example(none, 'DK405', 'worker.py:12'), /def write_atomic\(path, data\)/);
   assert.match(example(none, 'CA802', 'worker.py:19'), /^_http = requests\.Session\(\)/m);
-  const session = example(findings('test/fixtures/helpers/session'), 'CA802', 'worker.py:20');
+  const session = example(findings('test/fixtures/helpers/session'), 'CA802', 'worker.py:12');
   assert.match(session, /^resp = SESSION\.get\(PEER \+ "\/health", timeout=3\)$/m);
   assert.doesNotMatch(session, /requests\.Session\(\)/);
 });
