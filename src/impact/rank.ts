@@ -85,17 +85,28 @@ function fixShape(change: string): string {
   return change.replace(/`[^`]*`/g, ' ').split(/\s+/).filter((w) => w && !/[._()[\]"'{}=\d/$]/.test(w)).join(' ');
 }
 
-/** Fills each point's `elsewhere`: the other points that share one of its rules. */
+/** At most this many other sites per rule and kind are kept on a point (reports show fewer): large projects stay linear. */
+const RECURRENCES_KEPT = 6;
+
+/** Fills each point's `elsewhere`: the other points that share one of its rules, the same change first. */
 function linkRecurrences(points: Point[]): void {
   const byRule = new Map<string, { point: Point; finding: PricedFinding }[]>();
-  for (const point of points) for (const finding of point.findings) byRule.set(finding.rule, [...(byRule.get(finding.rule) ?? []), { point, finding }]);
   for (const point of points) {
-    for (const mine of point.findings) {
-      for (const other of byRule.get(mine.rule)!) {
-        if (other.point === point) continue;
-        const sameFix = fixShape(other.finding.proposal.change.en) === fixShape(mine.proposal.change.en);
-        point.elsewhere.push({ rule: mine.rule, id: other.point.id, sameFix, change: other.finding.proposal.change });
-      }
+    for (const finding of point.findings) (byRule.get(finding.rule) ?? byRule.set(finding.rule, []).get(finding.rule)!).push({ point, finding });
+  }
+  for (const [, found] of byRule) {
+    if (found.length < 2) continue;
+    const sites = found.map((site) => ({ ...site, shape: fixShape(site.finding.proposal.change.en) }));
+    for (const mine of sites) {
+      const others = (sameFix: boolean) => {
+        const found: Elsewhere[] = [];
+        for (const other of sites) {
+          if (found.length === RECURRENCES_KEPT) break;
+          if (other.point !== mine.point && (other.shape === mine.shape) === sameFix) found.push({ rule: mine.finding.rule, id: other.point.id, sameFix, change: other.finding.proposal.change });
+        }
+        return found;
+      };
+      mine.point.elsewhere.push(...others(true), ...others(false));
     }
   }
 }

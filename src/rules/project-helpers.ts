@@ -48,10 +48,11 @@ function sessionsIn(file: FileModel): SharedSession[] {
 }
 
 /** The project's atomic writers and sessions, found once per project. */
-export const projectHelpers = memoPerProject((project: ProjectModel): ProjectHelpers => ({
-  atomicWriters: project.files.flatMap(atomicWritersIn),
-  sessions: project.files.flatMap(sessionsIn),
-}));
+export const projectHelpers = memoPerProject((project: ProjectModel): ProjectHelpers => {
+  // A file that does not parse is no helper to lean on: what it defines may not be what it seems.
+  const sound = project.files.filter((f) => !f.parseError && !f.modelError);
+  return { atomicWriters: sound.flatMap(atomicWritersIn), sessions: sound.flatMap(sessionsIn) };
+});
 
 /** Whether `file` may be imported just to reach one of its names: nothing at its module level starts work. */
 export function importable(file: FileModel): boolean {

@@ -55,10 +55,11 @@ function sessionFor(file: FileModel, line: number, sessions: SharedSession[]): {
   const own = sessions.find((s) => s.file === file && !s.className)
     ?? sessions.find((s) => s.file === file && s.className && s.className === method?.className);
   if (own) return { session: own, via: { expr: own.name } };
-  // Another module's session, when it is public (a `_private` one stays its module's own).
+  // Another module's public session, through an import the file already has: a client module does not start
+  // importing a sibling just for its session (a `_private` one stays its module's own).
   for (const session of sessions.filter((s) => !s.className && s.file !== file && !s.name.startsWith('_'))) {
     const via = reach(file, session.file, session.name);
-    if (via) return { session, via };
+    if (via && !via.importLine) return { session, via };
   }
   return undefined;
 }
@@ -66,20 +67,10 @@ function sessionFor(file: FileModel, line: number, sessions: SharedSession[]): {
 /** The snippet for the finding at `line` of `file`, calling the project's own atomic writer and session where it has them. */
 export function withProjectHelpers(example: string, file: FileModel, project: ProjectModel, line: number): string {
   const helpers = projectHelpers(project);
-  const imports = new Set<string>();
-  let out = example;
   const writer = helpers.atomicWriters.find((w) => w.json && w.file === file) ?? helpers.atomicWriters.find((w) => w.json && reach(file, w.file, w.name));
   const writerVia = writer && reach(file, writer.file, writer.name);
-  const written = writer && writerVia && useWriter(out, writer, writerVia);
-  if (written) {
-    out = written;
-    if (writerVia.importLine) imports.add(writerVia.importLine);
-  }
+  const written = (writer && writerVia && useWriter(example, writer, writerVia)) || example;
   const shared = sessionFor(file, line, helpers.sessions);
-  const sessioned = shared && useSession(out, shared.session, shared.via);
-  if (sessioned) {
-    out = sessioned;
-    if (shared.via.importLine) imports.add(shared.via.importLine);
-  }
-  return imports.size ? `${[...imports].join('\n')}\n\n${out}` : out;
+  const out = (shared && useSession(written, shared.session, shared.via)) || written;
+  return written !== example && writerVia?.importLine ? `${writerVia.importLine}\n\n${out}` : out;
 }
