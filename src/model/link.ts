@@ -1,6 +1,7 @@
 // Links file models into the project model: the call graph across modules, which loops poll (and how
 // often), and the hot-path context of every call site (DESIGN.md "Hot-path contexts").
 import type { CallSite, Context, FileModel, FunctionInfo, LoopInfo, PollInfo, ProjectModel } from './types.js';
+import { CONTEXT_RANK } from './types.js';
 import { lastSegment } from '../util/dotted.js';
 
 /** Handler base classes of http.server / socketserver whose methods run once per request. */
@@ -11,6 +12,13 @@ const HANDLER_BASES = [
   'SocketServer.BaseRequestHandler', 'SocketServer.StreamRequestHandler',
 ];
 const HANDLER_METHOD = /^(do_[A-Z]+|handle|handle_one_request)$/;
+/** Web framework routes (`@app.route("/x")`, `@router.get(...)`, bottle's bare `@route("/x")`): one call per request. */
+const ROUTE_DECORATOR = /^[\w.]*\.(route|get|post|put|patch|delete|websocket|api_route)\s*\(|^(route|get|post|put|patch|delete)\s*\(\s*["']\//;
+
+/** A function registered as a web route: it runs once per request, like a `do_GET`. */
+export function isRouteFunction(fn: FunctionInfo): boolean {
+  return fn.decorators.some((d) => ROUTE_DECORATOR.test(d));
+}
 
 /** Calls that make a loop wait between iterations, with the argument that holds the interval. */
 export function sleepInterval(call: CallSite): { text: string; seconds?: number; source: PollInfo['intervalSource'] } | undefined {
@@ -308,7 +316,6 @@ function markPollLoops(files: FileModel[], edges: Edge[], functionsById: Project
   });
 }
 
-const HEAT: Record<Context, number> = { startup: 0, per_task: 1, loop: 2, poll_loop: 3, handler: 4 };
 
 interface Entry { context: Context; pollLoop?: { file: FileModel; loopId: number }; via: string[] }
 
@@ -452,7 +459,7 @@ function assignCallContexts(files: FileModel[], setup: SetupScopes, entryOf: (fn
         functionId = call.functionId;
         inherited = functionId ? entryOf(functionId) : undefined;
       }
-      const best = own && (!inherited || HEAT[own.context] >= HEAT[inherited.context]) ? own : inherited;
+      const best = own && (!inherited || CONTEXT_RANK[own.context] >= CONTEXT_RANK[inherited.context]) ? own : inherited;
       call.context = best?.context ?? 'startup';
       if (best?.via.length) call.via = best.via;
       const pollLoop = best?.pollLoop && loopWithId(best.pollLoop.file, best.pollLoop.loopId);
@@ -480,7 +487,7 @@ function entryContexts(files: FileModel[], functionsById: ProjectModel['function
   for (const { file, fn } of functionsById.values()) {
     const number = entries.length; // `functionsById` is numbered first, in its own order
     const cls = fn.className ? file.classes.get(fn.className) : undefined;
-    if (cls && HANDLER_METHOD.test(fn.name) && isHandlerClass(cls.bases, (b) => classBases.get(b) ?? [])) {
+    if ((cls && HANDLER_METHOD.test(fn.name) && isHandlerClass(cls.bases, (b) => classBases.get(b) ?? [])) || isRouteFunction(fn)) {
       entries.push({ context: 'handler', via: [fn.qualname] });
     } else if (!called[number]) {
       // Nobody in the analysed code calls it: a library entry point or a callback. Cold if it is
@@ -521,7 +528,7 @@ function propagateContexts(edges: Edge[], entries: (Entry | undefined)[], number
         : site.context === 'loop' ? 'per_task' : site.context;
       if (context === 'startup') continue;
       const current = entries[edge.toFn];
-      if (current && HEAT[current.context] >= HEAT[context]) continue;
+      if (current && CONTEXT_RANK[current.context] >= CONTEXT_RANK[context]) continue;
       if (edge.entryPoint) entries[edge.toFn] = { context, via: [] };
       else if (site.context === 'loop') entries[edge.toFn] = { context: 'per_task', via: [...site.via, edge.from.calleeText] };
       else entries[edge.toFn] = { ...site, via: [...site.via, edge.from.calleeText] };

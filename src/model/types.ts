@@ -12,6 +12,9 @@ export const CONTEXT_HEAT: Record<Context, number> = {
   startup: 0,
 };
 
+/** Contexts from coldest to hottest, a request handler above a poll loop (CONTEXT_HEAT ties them). */
+export const CONTEXT_RANK: Record<Context, number> = { startup: 0, per_task: 1, loop: 2, poll_loop: 3, handler: 4 };
+
 export interface Span {
   line: number; // 1-based
   column: number; // 1-based

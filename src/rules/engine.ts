@@ -6,6 +6,17 @@ import { withHandlerContract } from './snippet-handlers.js';
 import { withProjectHelpers } from './snippet-helpers.js';
 import { withImports } from './snippet-imports.js';
 import type { Finding, L10n, Rule, RuleFinding } from './types.js';
+import { runFrequencyOfLine, type Cadence } from '../model/run-frequency.js';
+
+/**
+ * Code that runs rarely by intent — a repair/restart path, a loop paced by a person typing — costs nothing
+ * at scale: rules stay quiet there, except the few whose hazard does not depend on how often the line runs.
+ */
+const RARE: ReadonlySet<Cadence> = new Set(['admin', 'person_paced']);
+
+function rarelyRuns(project: ProjectModel, file: FileModel, rule: Rule, line: number): boolean {
+  return !rule.meta.anyCadence && RARE.has(runFrequencyOfLine(project, file, line).cadence);
+}
 
 export interface RuleSelection {
   /** Rule ids or prefixes (`PO`, `PO301`, dimension ids); empty = all. */
@@ -67,7 +78,7 @@ export function runRules(project: ProjectModel, rules: Rule[], selection: RuleSe
         continue;
       }
       for (const r of raw) {
-        if (suppressed(file, r.span.line, rule.meta.id)) continue;
+        if (suppressed(file, r.span.line, rule.meta.id) || rarelyRuns(project, file, rule, r.span.line)) continue;
         findings.push({
           rule: rule.meta.id, dimension: rule.meta.dimension, severity: r.severity, file: file.path,
           line: r.span.line, column: r.span.column, endLine: r.span.endLine, context: r.context,

@@ -2,7 +2,7 @@
 // (a function that writes a temp file and os.replace's it over the target) and its requests.Session objects.
 // Computed once per linked project (memo.ts).
 import type { CallSite, FileModel, ProjectModel } from '../model/types.js';
-import { memoPerProject } from './memo.js';
+import { memoPerProject } from '../model/memo.js';
 
 export interface AtomicWriter {
   file: FileModel;

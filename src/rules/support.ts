@@ -178,7 +178,7 @@ export function isHttpCall(call: CallSite): 'requests' | 'session' | 'urllib' | 
 
 // ---------- loops and places
 
-export { loopById } from './file-index.js';
+export { loopById } from '../model/file-index.js';
 
 /** Every call in the project that runs once per poll of `loop` (in its own body or in callees). */
 export function callsPerPoll(project: ProjectModel, file: FileModel, loop: LoopInfo): { file: FileModel; call: CallSite }[] {

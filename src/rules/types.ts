@@ -49,6 +49,8 @@ export interface RuleMeta {
   /** Severity by context; `null` = quiet there. */
   severity: Record<Context, Severity | null>;
   docs: RuleDocs;
+  /** The hazard does not depend on how often the line runs: the rule also reports on rare repair paths and person-paced loops. */
+  anyCadence?: true;
 }
 
 export interface Proposal {

@@ -2,11 +2,12 @@
 // parsed again on every request, poll or task, although it changes rarely or never.
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, Expr, FileModel } from '../../model/types.js';
-import { fmt, fmtEs, functionLines, heatRoot, isAssumedHeat, isPseudoFsPath, isTestFile, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, functionLines, isPseudoFsPath, isTestFile } from '../polling/hotpath.js';
+import { heatRoot, isAssumedHeat, withContext } from '../../model/frequency.js';
 import { argument, isOpen, openMode, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { pathFacts } from './paths.js';
-import { callsOfFunction } from '../file-index.js';
+import { callsOfFunction } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'CA801',

@@ -3,10 +3,12 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
 import { callText, destinationOf, httpKind, httpUnit, qualifyText, urlArg } from '../io_blocking/http.js';
-import { callSitesOf, fmt, fmtEs, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
+import { callSitesOf } from '../../model/calls.js';
+import { fmt, fmtEs, isTestFile } from '../polling/hotpath.js';
+import { isAssumedHeat, withContext } from '../../model/frequency.js';
 import { report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
-import { callsOfFunction, loopById } from '../file-index.js';
+import { callsOfFunction, loopById } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'CA802',

@@ -4,12 +4,14 @@ import { cycleRate } from '../../impact/rate.js';
 import type { UnitId } from '../../impact/types.js';
 import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
 import { httpKind, httpVerb, urlArg } from '../io_blocking/http.js';
-import { blockingInFunction, resolveCallee } from '../memory/helpers.js';
+import { blockingInFunction } from '../memory/helpers.js';
+import { calleeFunction } from '../../model/calls.js';
 import { callText } from '../io_blocking/http.js';
-import { fmt, fmtEs, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, isTestFile } from '../polling/hotpath.js';
+import { isAssumedHeat, withContext } from '../../model/frequency.js';
 import { report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
-import { callsInLoop, loopById } from '../file-index.js';
+import { callsInLoop, loopById } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'CA803',
@@ -124,7 +126,7 @@ function fetchWork(project: ProjectModel, file: FileModel, call: CallSite): Work
     if (httpVerb(call, kind) !== 'GET') return undefined;
     label = `${call.calleeText}(${urlArg(call, kind)?.text ?? '…'})`;
   } else {
-    const callee = resolveCallee(project, file, call);
+    const callee = calleeFunction(project, file, call);
     if (!callee || !/["']GET["']/.test(text)) return undefined;
     if (!blockingInFunction(project, callee, 2).some((b) => b.op.unit.startsWith('http'))) return undefined;
     label = `${call.calleeText}(${call.args[0]?.expr.text.replace(/\s+/g, ' ') ?? '…'})`;

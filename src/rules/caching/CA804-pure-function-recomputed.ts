@@ -4,8 +4,10 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel, FunctionInfo, ProjectModel } from '../../model/types.js';
 import { callText, httpKind } from '../io_blocking/http.js';
-import { callSitesOf, fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, resolveCallee, withContext } from '../polling/hotpath.js';
-import { assignmentsOfFunction, assignmentsTo, loopById } from '../file-index.js';
+import { callSitesOf, resolveCallee } from '../../model/calls.js';
+import { fmt, fmtEs, functionLines, isTestFile } from '../polling/hotpath.js';
+import { isAssumedHeat, withContext } from '../../model/frequency.js';
+import { assignmentsOfFunction, assignmentsTo, loopById } from '../../model/file-index.js';
 import { fileOp, isSubprocess, report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta } from '../types.js';
 import { pathFacts } from './paths.js';

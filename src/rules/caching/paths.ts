@@ -2,7 +2,7 @@
 // is the same path every time (constant), and whether it looks like configuration/static data or like
 // a file other processes keep changing (state, queue, log: re-reading those is the IPC, not waste).
 import type { CallSite, Expr, FileModel, ProjectModel } from '../../model/types.js';
-import { assignmentsTo } from '../file-index.js';
+import { assignmentsTo } from '../../model/file-index.js';
 
 /** Names of configuration and static files. */
 const CONFIG_WORDS = /(^|[^a-z])(conf|config|configs|configuration|settings?|cfg|routes?|routing|rules|policy|policies|manifest|schema|static|templates?|prompts?|defaults|preferences|prefs|options|profiles?|mapping|catalog|version)([^a-z]|$)|\.(ya?ml|toml|ini|cfg|conf|env|properties)\b/i;

@@ -2,7 +2,8 @@ import type { CallSite, FileModel } from '../../model/types.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { fileAccesses } from './files.js';
-import { cadence, isTestFile, placeText, rateOf, severityAt, where } from './hot-path.js';
+import { cadence, isTestFile, placeText, rateOf, severityAt } from './hot-path.js';
+import { where } from '../../model/frequency.js';
 
 export const meta: RuleMeta = {
   id: 'DK401',

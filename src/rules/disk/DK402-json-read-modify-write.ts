@@ -1,7 +1,8 @@
 import type { Operation } from '../../impact/types.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
-import { cadence, isTestFile, placeText, rateOf, severityAt, where } from './hot-path.js';
+import { cadence, isTestFile, placeText, rateOf, severityAt } from './hot-path.js';
+import { where } from '../../model/frequency.js';
 import { readModifyWrites } from './rmw.js';
 
 export const meta: RuleMeta = {

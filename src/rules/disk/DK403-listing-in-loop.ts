@@ -1,10 +1,11 @@
 import type { FileModel, LoopInfo } from '../../model/types.js';
 import { nameHint, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
-import { cadence, isTestFile, isTrivialLoop, itemsPerLoop, loopVariables, mentions, placeText, rateOf, severityAt, where } from './hot-path.js';
+import { cadence, isTestFile, itemsPerLoop, loopVariables, mentions, placeText, rateOf, severityAt } from './hot-path.js';
+import { isTrivialLoop, where } from '../../model/frequency.js';
 import { isConstantPath } from './DK404-unchanged-file-reread.js';
 import { listingOf } from './listing.js';
-import { loopById } from '../file-index.js';
+import { loopById } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'DK403',

@@ -2,8 +2,9 @@ import type { FileModel, ProjectModel } from '../../model/types.js';
 import { nameHint, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { fileAccesses, isVirtualFile, pathKey } from './files.js';
-import { cadence, exitsAfter, identifiers, isTestFile, loopVariables, mentions, placeText, rateOf, severityAt, where } from './hot-path.js';
-import { assignmentsTo, loopById } from '../file-index.js';
+import { cadence, exitsAfter, identifiers, isTestFile, loopVariables, mentions, placeText, rateOf, severityAt } from './hot-path.js';
+import { where } from '../../model/frequency.js';
+import { assignmentsTo, loopById } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'DK404',

@@ -2,8 +2,9 @@ import type { ProjectModel } from '../../model/types.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { fileAccesses, renamesInto, type FileAccess } from './files.js';
-import { cadence, isTestFile, loopVariables, mentions, placeText, rateOf, severityAt, where } from './hot-path.js';
-import { loopById } from '../file-index.js';
+import { cadence, isTestFile, loopVariables, mentions, placeText, rateOf, severityAt } from './hot-path.js';
+import { where } from '../../model/frequency.js';
+import { loopById } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'DK405',

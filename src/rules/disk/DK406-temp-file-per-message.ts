@@ -1,8 +1,9 @@
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { renamesInto } from './files.js';
-import { cadence, exitsAfter, isTestFile, placeText, rateOf, severityAt, where } from './hot-path.js';
-import { callsOfFunction, withItemOf } from '../file-index.js';
+import { cadence, exitsAfter, isTestFile, placeText, rateOf, severityAt } from './hot-path.js';
+import { where } from '../../model/frequency.js';
+import { callsOfFunction, withItemOf } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'DK406',

@@ -1,8 +1,9 @@
 import type { CallSite, FileModel } from '../../model/types.js';
 import { fileOp, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
-import { cadence, isTestFile, placeText, rateOf, severityAt, where } from './hot-path.js';
-import { callsOfFunction } from '../file-index.js';
+import { cadence, isTestFile, placeText, rateOf, severityAt } from './hot-path.js';
+import { where } from '../../model/frequency.js';
+import { callsOfFunction } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'DK407',

@@ -1,9 +1,10 @@
 import { nameHint, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import type { CallSite, FileModel, LoopInfo } from '../../model/types.js';
-import { cadence, inElseClause, isTestFile, isTrivialLoop, loopVariables, mentions, placeText, rateOf, severityAt, where, type Where } from './hot-path.js';
+import { cadence, isTestFile, loopVariables, mentions, placeText, rateOf, severityAt } from './hot-path.js';
+import { inElseClause, isTrivialLoop, where, type Where } from '../../model/frequency.js';
 import { listingOf } from './listing.js';
-import { loopById } from '../file-index.js';
+import { loopById } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'DK408',

@@ -2,7 +2,7 @@
 // a handle bound by `with open(...) as fh`, or pathlib's read_text/write_text), whether the content is
 // JSON, and which project functions load or save a file for their callers (`state = load(); save(state)`).
 import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
-import { assignmentsTo, callsOfFunction, withItemOf } from '../file-index.js';
+import { assignmentsTo, callsOfFunction, withItemOf } from '../../model/file-index.js';
 import { argument, isOpen, openMode, positional } from '../support.js';
 
 export interface FileAccess {

@@ -7,5 +7,6 @@ import { DK405 } from './DK405-non-atomic-shared-write.js';
 import { DK406 } from './DK406-temp-file-per-message.js';
 import { DK407 } from './DK407-flush-per-line.js';
 import { DK408 } from './DK408-recursive-walk-hot-path.js';
+import { DK409 } from './DK409-same-path-stat-repeated.js';
 
-export const diskRules: Rule[] = [DK401, DK402, DK403, DK404, DK405, DK406, DK407, DK408];
+export const diskRules: Rule[] = [DK401, DK402, DK403, DK404, DK405, DK406, DK407, DK408, DK409];

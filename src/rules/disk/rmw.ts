@@ -1,7 +1,7 @@
 // Read-modify-write of a whole JSON file inside one function (DK402), found once per project:
 // the read may sit in a helper (`_load()` of DATA_FILE) and the write in the caller, or both in helpers.
 import type { CallSite, FileModel, FunctionInfo, ProjectModel } from '../../model/types.js';
-import { groupBy } from '../file-index.js';
+import { groupBy } from '../../model/file-index.js';
 import { argument } from '../support.js';
 import { calledFunction, fileAccesses, helperIo, localText, pathKey, type FileAccess, type HelperIo } from './files.js';
 

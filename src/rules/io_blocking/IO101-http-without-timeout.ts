@@ -1,6 +1,7 @@
 // IO101: an HTTP request (requests, a Session, urllib) with no timeout can block its caller forever.
 import { cycleRate } from '../../impact/rate.js';
-import { fmt, fmtEs, isTestFile, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, isTestFile } from '../polling/hotpath.js';
+import { withContext } from '../../model/frequency.js';
 import { report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { callText, destinationOf, httpKind, httpUnit, httpVerb, projectSetsDefaultTimeout, sessionsHaveDefaultTimeout, timeoutOf, urlArg, withKeyword } from './http.js';
@@ -11,6 +12,8 @@ export const meta: RuleMeta = {
   dimension: 'io_blocking',
   title: { es: 'Petición HTTP sin timeout', en: 'HTTP request without a timeout' },
   phase: 1,
+  // A call that can wait forever hangs a repair path or a person's prompt as surely as a hot one.
+  anyCadence: true,
   severity: { handler: 'critical', poll_loop: 'critical', loop: 'important', per_task: 'important', startup: 'minor' },
   docs: {
     what: {

@@ -3,7 +3,8 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { UnitId } from '../../impact/types.js';
 import type { CallSite, FileModel } from '../../model/types.js';
-import { fmt, fmtEs, isTestFile, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, isTestFile } from '../polling/hotpath.js';
+import { withContext } from '../../model/frequency.js';
 import { fileOp, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { destinationOf, httpKind, httpUnit, timeoutOf, urlArg } from './http.js';

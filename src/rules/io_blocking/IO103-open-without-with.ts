@@ -2,7 +2,8 @@
 // errors) or by the garbage collector, and written data stays in the buffer until then.
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel } from '../../model/types.js';
-import { fmt, fmtEs, functionLines, isTestFile, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, functionLines, isTestFile } from '../polling/hotpath.js';
+import { withContext } from '../../model/frequency.js';
 import { fileOp, isOpen, isSubprocess, milder, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { callText } from './http.js';

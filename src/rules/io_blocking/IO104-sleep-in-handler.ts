@@ -2,11 +2,14 @@
 // client) waits for nothing.
 import { cycleRate } from '../../impact/rate.js';
 import { sleepInterval } from '../../model/link.js';
-import { fmt, fmtEs, functionOf, isRouteFunction, isTestFile, loopKind, reachable, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, isTestFile } from '../polling/hotpath.js';
+import { functionOf, reachable } from '../../model/calls.js';
+import { loopKind, withContext } from '../../model/frequency.js';
+import { isRouteFunction } from '../../model/link.js';
 import { report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { handlerPath, requestPathKind } from './servers.js';
-import { loopById } from '../file-index.js';
+import { loopById } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'IO104',

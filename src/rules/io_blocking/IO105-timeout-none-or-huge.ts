@@ -1,7 +1,8 @@
 // IO105: a timeout that does not protect: `timeout=None` written out, or one so large (minutes) that a
 // hung peer still stalls the caller for minutes.
 import { cycleRate } from '../../impact/rate.js';
-import { fmt, fmtEs, isTestFile, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, isTestFile } from '../polling/hotpath.js';
+import { withContext } from '../../model/frequency.js';
 import { keyword, milder, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { destinationOf, httpKind, httpUnit, isLongRunningEndpoint, timeoutOf, urlArg, withKeyword } from './http.js';
@@ -12,6 +13,8 @@ export const meta: RuleMeta = {
   dimension: 'io_blocking',
   title: { es: 'Timeout nulo o excesivo', en: 'Timeout of None or minutes long' },
   phase: 1,
+  // A call that can wait forever hangs a repair path or a person's prompt as surely as a hot one.
+  anyCadence: true,
   severity: { handler: 'critical', poll_loop: 'critical', loop: 'important', per_task: 'important', startup: 'minor' },
   docs: {
     what: {

@@ -2,7 +2,9 @@
 // `TCPServer`, or a threading/forking one), which handler class it is constructed with, and which
 // functions run on the request path of each handler (do_GET… and their direct callees).
 import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
-import { classInfo, contexts, isRouteFunction, reachable, resolveClass } from '../polling/hotpath.js';
+import { classInfo, reachable, resolveClass } from '../../model/calls.js';
+import { contexts } from '../../model/frequency.js';
+import { isRouteFunction } from '../../model/link.js';
 import { keyword, positional } from '../support.js';
 import { qualifyText } from './http.js';
 

@@ -4,7 +4,7 @@ import { contains, functionCode, nameOfPath } from './helpers.js';
 import { bigFileHint, fileGrowth, milderIf, oneOff, wholeReadsIn, type Growth } from './reads.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
-import { callsOfFunction } from '../file-index.js';
+import { callsOfFunction } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'ME601',

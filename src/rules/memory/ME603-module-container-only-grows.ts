@@ -2,11 +2,12 @@ import type { CycleRate } from '../../impact/types.js';
 import { ASSUMED, cycleRate } from '../../impact/rate.js';
 import type { Context, Expr, FileModel, ProjectModel, Span } from '../../model/types.js';
 import { trimSite } from '../scalability/lists.js';
-import { contextAt, functionInfo, HEAT, identifiers, rateAt } from './helpers.js';
+import { contextAt, functionInfo, identifiers, rateAt } from './helpers.js';
+import { CONTEXT_RANK } from '../../model/types.js';
 import { lookupTable } from '../../util/lookup.js';
 import { loopById, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
-import { assignmentsTo, callsOfFunction } from '../file-index.js';
+import { assignmentsTo, callsOfFunction } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'ME603',
@@ -148,7 +149,7 @@ function growthSites(project: ProjectModel, file: FileModel, container: Containe
     if (!longRunning(project, file, a.functionId, a.loopIds, context)) continue;
     sites.push({ span: a.span, context, rate: growthRate(file, a.loopIds, context, rateAt(file, a.functionId, a.loopIds, a.span)), how: a.augmented ? `${a.target} += ...` : `${a.target} = ...`, functionId: a.functionId });
   }
-  return sites.sort((x, y) => HEAT[y.context] - HEAT[x.context] || x.span.start - y.span.start);
+  return sites.sort((x, y) => CONTEXT_RANK[y.context] - CONTEXT_RANK[x.context] || x.span.start - y.span.start);
 }
 
 function exampleFor(file: FileModel, container: Container, site: Site): string {

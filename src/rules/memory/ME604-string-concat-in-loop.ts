@@ -2,7 +2,7 @@ import type { AssignmentInfo, Expr, FileModel, LoopInfo } from '../../model/type
 import { contextAt, isFixedCountLoop, loopHeader, rateAt } from './helpers.js';
 import { loopById, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
-import { assignmentsTo } from '../file-index.js';
+import { assignmentsTo } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'ME604',

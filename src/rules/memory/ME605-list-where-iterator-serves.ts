@@ -4,7 +4,7 @@ import type { Context, FileModel, Span } from '../../model/types.js';
 import { codeOnly, contextAt, countUses, escapeRegExp, functionCode, rateAt } from './helpers.js';
 import { fileGrowth, wholeRead } from './reads.js';
 import { callText } from '../parallelism/independence.js';
-import { assignmentsTo } from '../file-index.js';
+import { assignmentsTo } from '../../model/file-index.js';
 import { declaresGlobal } from '../scalability/lists.js';
 import { num, positional, report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta } from '../types.js';

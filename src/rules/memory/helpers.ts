@@ -3,11 +3,9 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CycleRate, UnitId } from '../../impact/types.js';
 import type { CallSite, Context, Expr, FileModel, FunctionInfo, LoopInfo, ProjectModel, Span } from '../../model/types.js';
-import { callsOfFunction } from '../file-index.js';
-import { memoPerCall, memoPerProject, perFileMap, type CallAnswer } from '../memo.js';
+import { CONTEXT_RANK } from '../../model/types.js';
+import { callsOfFunction } from '../../model/file-index.js';
 import { fileOp, isHttpCall, isOpen, isSubprocess, loopById, openMode, positional, keyword } from '../support.js';
-
-export const HEAT: Record<Context, number> = { startup: 0, per_task: 1, loop: 2, poll_loop: 3, handler: 4 };
 
 // ---------- text
 
@@ -78,7 +76,7 @@ export function contextAt(file: FileModel, functionId: string | undefined, loopI
   const loops = loopIds.map((id) => loopById(file, id)).filter((l): l is LoopInfo => l !== undefined);
   const own: Context | undefined = loops.some((l) => l.poll) ? 'poll_loop' : loops.length > 0 ? 'loop' : undefined;
   const inherited = functionInfo(file, functionId)?.context ?? 'startup';
-  if (own && HEAT[own] >= HEAT[inherited]) return own;
+  if (own && CONTEXT_RANK[own] >= CONTEXT_RANK[inherited]) return own;
   return inherited;
 }
 
@@ -304,102 +302,6 @@ export function blockingOp(call: CallSite): BlockingOp | undefined {
   }
   if (call.callee === 'fcntl.flock' || call.callee === 'fcntl.lockf') return { unit: 'file_write', what: call.calleeText };
   return undefined;
-}
-
-/** A project function a call reaches (the linker's resolution, by the same dotted names). */
-export const resolveCallee: CallAnswer<{ file: FileModel; fn: FunctionInfo } | undefined> = memoPerCall((project, file, call) => {
-  const callee = call.callee;
-  // `f(x).g(y)…` thousands long: no project function has such a name, and building every prefix is cubic.
-  if (callee.length > 1000 || /[()[\]'"\s]/.test(callee)) return undefined;
-  // `self.method()` also tries the caller's class; any other call's answer depends only on its callee name.
-  const owner = /^(self|cls)\.\w+$/.test(call.calleeText) ? functionInfo(file, call.functionId)?.className : undefined;
-  const selfMethod = owner ? `${owner}.${call.calleeText.split('.')[1]}` : undefined;
-  const key = selfMethod === undefined ? callee : `${callee}\0${selfMethod}`;
-  const byName = resolvedNames(project, file);
-  let found = byName.get(key);
-  if (found === undefined && !byName.has(key)) byName.set(key, (found = resolveName(project, file, callee, selfMethod)));
-  return found;
-});
-
-/** Answers of `resolveName`, per file: a callee name (`os.path.join`) recurs across a file's calls. */
-const resolvedNames = perFileMap<{ file: FileModel; fn: FunctionInfo } | undefined>();
-
-/** The first dotted segment of every project module that defines a function (`pkg` for `pkg.mod:f`). */
-const moduleHeads = memoPerProject((project) => {
-  const heads = new Set<string>();
-  for (const id of project.functionsById.keys()) {
-    const colon = id.indexOf(':');
-    heads.add((colon >= 0 ? id.slice(0, colon) : id).split('.')[0]!);
-  }
-  return heads;
-});
-
-/**
- * What follows any `:` in a project function id (`Class.method` of `pkg.mod:Class.method`): a name that is
- * not one of them is no function of any module, which `functionNamed` knows without building `module:name`.
- */
-const qualnames = memoPerProject((project) => {
-  const names = new Set<string>();
-  for (const id of project.functionsById.keys()) {
-    for (let colon = id.indexOf(':'); colon >= 0; colon = id.indexOf(':', colon + 1)) names.add(id.slice(colon + 1));
-  }
-  return names;
-});
-
-/** The function `qualname` of module `module` (the project function with id `module:qualname`). */
-function functionNamed(project: ProjectModel, module: string, qualname: string): { file: FileModel; fn: FunctionInfo } | undefined {
-  // Most names tried (every split of every callee) are no function's: the set answers without building the id.
-  return qualnames(project).has(qualname) ? project.functionsById.get(`${module}:${qualname}`) : undefined;
-}
-
-/** The function `callee` names from `file`'s module; `selfMethod` (`Class.method`) for `self.method()` in a method. */
-function resolveName(project: ProjectModel, file: FileModel, callee: string, selfMethod: string | undefined): { file: FileModel; fn: FunctionInfo } | undefined {
-  const anywhere = calleeCandidates(project, callee);
-  if (anywhere.headIsModule && anywhere.first) return anywhere.first;
-  return functionNamed(project, file.module, callee) ?? (selfMethod !== undefined ? functionNamed(project, file.module, selfMethod) : undefined) ?? anywhere.rest;
-}
-
-/**
- * The parts of the search for `callee` that do not depend on the caller's module, in search order: `first`
- * splits at the last dot (`pkg.mod.f` → `pkg.mod:f`), tried before the caller's module when the callee
- * starts like a project module; `rest` is what is tried after it (longer splits, then constructors).
- */
-interface CalleeCandidates {
-  headIsModule: boolean;
-  first?: { file: FileModel; fn: FunctionInfo };
-  rest?: { file: FileModel; fn: FunctionInfo };
-}
-
-const candidatesCache = new WeakMap<ProjectModel, Map<string, CalleeCandidates>>();
-
-function calleeCandidates(project: ProjectModel, callee: string): CalleeCandidates {
-  let byCallee = candidatesCache.get(project);
-  if (!byCallee) candidatesCache.set(project, (byCallee = new Map()));
-  let found = byCallee.get(callee);
-  if (!found) byCallee.set(callee, (found = calleeCandidatesUncached(project, callee)));
-  return found;
-}
-
-function calleeCandidatesUncached(project: ProjectModel, callee: string): CalleeCandidates {
-  const parts = callee.split('.');
-  if (!moduleHeads(project).has(parts[0]!)) {
-    // No project module starts like the callee: only the caller's module can define it (the same answer as the
-    // full search below, without building every prefix of every call).
-    return { headIsModule: false, rest: moduleHeads(project).has('') ? functionNamed(project, '', `${callee}.__init__`) : undefined };
-  }
-  const dot = callee.lastIndexOf('.');
-  const first = dot > 0 ? functionNamed(project, callee.slice(0, dot), callee.slice(dot + 1)) : undefined;
-  // `pkg.mod.Class.method` → module `pkg.mod`, qualname `Class.method`
-  for (let i = parts.length - 1; i > 0; i--) {
-    const rest = functionNamed(project, parts.slice(0, i).join('.'), parts.slice(i).join('.'));
-    if (rest) return { headIsModule: true, first, rest };
-  }
-  // A class called as a constructor runs its __init__.
-  for (let i = parts.length; i > 0; i--) {
-    const rest = functionNamed(project, parts.slice(0, i - 1).join('.'), `${parts.slice(i - 1).join('.')}.__init__`);
-    if (rest) return { headIsModule: true, first, rest };
-  }
-  return { headIsModule: true, first };
 }
 
 const methodIndex = new WeakMap<ProjectModel, Map<string, { file: FileModel; fn: FunctionInfo }[]>>();

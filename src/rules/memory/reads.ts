@@ -2,10 +2,11 @@
 // ME602 (json.load of an ever-growing history) and ME605 (readlines where iterating the file serves).
 import type { CallSite, Context, Expr, FileModel, ProjectModel } from '../../model/types.js';
 import type { L10n, Severity } from '../types.js';
-import { contains, functionInfo, growthReason, openCallFor, pathArg, resolveCallee } from './helpers.js';
-import { definedAnswersIn, memoPerFileCall } from '../memo.js';
+import { contains, functionInfo, growthReason, openCallFor, pathArg } from './helpers.js';
+import { calleeFunction } from '../../model/calls.js';
+import { definedAnswersIn, memoPerFileCall } from '../../model/memo.js';
 import { fileOp, isOpen, positional } from '../support.js';
-import { assignmentsTo, callsOfFunction } from '../file-index.js';
+import { assignmentsTo, callsOfFunction } from '../../model/file-index.js';
 
 export interface WholeRead {
   call: CallSite;
@@ -123,7 +124,7 @@ export function callSitesOf(project: ProjectModel, functionId: string): { file: 
     index = new Map();
     for (const file of project.files) {
       for (const call of file.calls) {
-        const target = resolveCallee(project, file, call)?.fn.id;
+        const target = calleeFunction(project, file, call)?.fn.id;
         if (!target) continue;
         if (!index.has(target)) index.set(target, []);
         index.get(target)!.push({ file, call });

@@ -1,12 +1,13 @@
 import type { UnitId } from '../../impact/types.js';
 import type { CallSite, FileModel, ProjectModel } from '../../model/types.js';
-import { blockingInFunction, constantLength, functionInfo, isFixedCountLoop, loopPassRate, resolveCallee, uniqueMethod, UNIT_MID_MS } from '../memory/helpers.js';
+import { blockingInFunction, constantLength, functionInfo, isFixedCountLoop, loopPassRate, uniqueMethod, UNIT_MID_MS } from '../memory/helpers.js';
+import { calleeFunction } from '../../model/calls.js';
 import { milderIf, oneOff } from '../memory/reads.js';
 import { isHttpCall, num, report } from '../support.js';
-import { callSitesOf } from '../polling/hotpath.js';
+import { callSitesOf } from '../../model/calls.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { callText, independentLoopOf, mapsDirectly } from './independence.js';
-import { loopById } from '../file-index.js';
+import { loopById } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'PA901',
@@ -40,7 +41,7 @@ function networkUnit(project: ProjectModel, file: FileModel, call: CallSite): { 
   const http = isHttpCall(call);
   if (http) return { unit: externalUrl(call) ? 'http_external' : http === 'session' ? 'http_local_reuse' : 'http_local' };
   if (call.callee === 'socket.create_connection' || call.callee === 'http.client.HTTPConnection.request' || call.callee === 'http.client.HTTPSConnection.request') return { unit: 'http_local' };
-  const callee = resolveCallee(project, file, call) ?? uniqueMethod(project, call, file);
+  const callee = calleeFunction(project, file, call) ?? uniqueMethod(project, call, file);
   if (!callee || callee.fn.id === call.functionId) return undefined;
   const ops = blockingInFunction(project, callee, 3);
   // Only HTTP clients (requests, urllib): raw socket calls in a helper are a protocol client's one connection

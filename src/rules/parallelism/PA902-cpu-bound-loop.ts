@@ -1,7 +1,8 @@
 import type { AssignmentInfo, CallSite, FileModel, FunctionInfo, ProjectModel } from '../../model/types.js';
-import { functionInfo, identifiers, loopPassRate, resolveCallee } from '../memory/helpers.js';
+import { functionInfo, identifiers, loopPassRate } from '../memory/helpers.js';
+import { calleeFunction } from '../../model/calls.js';
 import { milderIf, oneOff } from '../memory/reads.js';
-import { callsInLoop } from '../file-index.js';
+import { callsInLoop } from '../../model/file-index.js';
 import { keyword, num, positional, report, SEVERITY_ORDER } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { callText, independentLoopOf, mapsDirectly } from './independence.js';
@@ -78,7 +79,7 @@ function pythonHotLoop(file: FileModel, fn: FunctionInfo): string | undefined {
 
 /** CPU work done inside a project helper called per item (`digest = sha256_of(archive)`, `checksum(blob)`). */
 function helperWork(project: ProjectModel, file: FileModel, call: CallSite): Work | undefined {
-  const callee = resolveCallee(project, file, call);
+  const callee = calleeFunction(project, file, call);
   if (!callee || callee.fn.id === call.functionId) return undefined;
   // The same helper is called from many loops: its work is a fact of its own body.
   let work = helperWorks.get(callee.fn);

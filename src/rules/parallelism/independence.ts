@@ -4,7 +4,7 @@ import { ASSUMED } from '../../impact/rate.js';
 import type { CallSite, FileModel, LoopInfo } from '../../model/types.js';
 import { constantLength, loopTargets, variables } from '../memory/helpers.js';
 import { loopById } from '../support.js';
-import { callsInLoop } from '../file-index.js';
+import { callsInLoop } from '../../model/file-index.js';
 
 export interface IndependentLoop {
   loop: LoopInfo;

@@ -1,7 +1,8 @@
 // PO302: a loop that waits for something without ever sleeping or blocking: it re-checks a file, a flag,
 // a process or the clock as fast as the CPU allows, burning a whole core while it waits.
 import type { CallSite, FileModel, LoopInfo } from '../../model/types.js';
-import { fmt, fmtEs, isTestFile, loopContext, loopLines } from './hotpath.js';
+import { fmt, fmtEs, isTestFile, loopContext } from './hotpath.js';
+import { loopLines } from '../../model/frequency.js';
 import { report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 

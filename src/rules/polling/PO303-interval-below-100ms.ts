@@ -1,6 +1,7 @@
 // PO303: a poll loop that wakes up more than ten times a second.
 import type { Operation } from '../../impact/types.js';
-import { fmt, fmtEs, isTestFile, loopContext, pacingOf, pollLoops } from './hotpath.js';
+import { callsInside, fmt, fmtEs, isTestFile, loopContext, pacingOf, pollLoops } from './hotpath.js';
+import type { FileModel, LoopInfo } from '../../model/types.js';
 import { coreShare, cpuWords, intervalText, operationsOf, pollOperations, pollRate, rateWords } from './pollcost.js';
 import { report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
@@ -33,6 +34,16 @@ export const meta: RuleMeta = {
 /** Below this interval a poll loop is too eager. */
 export const FAST_INTERVAL_SECONDS = 0.1;
 
+/**
+ * The loop also blocks on a queue or an event with a timeout (`q.get(timeout=1.0)`, `event.wait(1)`): that
+ * wait paces it, and the short sleep beside it only spaces the wake-ups a little more.
+ */
+function blocksOnQueue(file: FileModel, loop: LoopInfo): boolean {
+  return callsInside(file, loop).some((call) => call.id !== loop.poll?.sleepCallId &&
+    ((call.method === 'get' && /queue|(^|[._])q$|inbox|events?$|jobs?$|tasks?$/i.test(call.receiver ?? '') && !call.args.some((a) => a.name === 'block' && a.expr.text === 'False')) ||
+      (call.method === 'wait' && call.args.length > 0 && !/^(proc|process|p|child)$/.test(call.receiver ?? ''))));
+}
+
 export const PO303: Rule = {
   meta,
   check({ file, project, agents }) {
@@ -43,7 +54,7 @@ export const PO303: Rule = {
       const interval = poll.intervalSeconds;
       if (interval === undefined || interval >= FAST_INTERVAL_SECONDS) continue;
       if (poll.hasBackoff) continue; // starts small but grows: `delay = min(delay * 2, …)`
-      if (pacingOf(project, file, loop) === 'select') continue;
+      if (pacingOf(project, file, loop) === 'select' || blocksOnQueue(file, loop)) continue;
       const context = loopContext(project, file, loop);
       // A wait that ends, in cold code, is brief; an endless loop (`while True`) is hot wherever it is.
       let severity: Severity | null = loop.unbounded ? 'critical' : meta.severity[context];

@@ -1,7 +1,8 @@
 // PO306: sleeping in a loop to wait for something that can be waited on directly: a child process
 // (`Popen.wait`), an Event, a thread (`join`), a future, a queue (`Queue.get`), a file (a FIFO/inotify).
 import type { L10n } from '../types.js';
-import { fmt, fmtEs, isTestFile, loopContext, loopKind, pacingOf, sleepOf } from './hotpath.js';
+import { fmt, fmtEs, isTestFile, loopContext, pacingOf, sleepOf } from './hotpath.js';
+import { loopKind } from '../../model/frequency.js';
 import { pollRate } from './pollcost.js';
 import { waitTarget, type WaitTarget } from './waits.js';
 import { report } from '../support.js';

@@ -1,7 +1,8 @@
 // What a sleeping loop is waiting for, when the thing could be waited on directly: a child process,
 // an Event, a thread, a future, a queue, a file appearing or going away, an in-memory list filling up.
 import type { CallSite, FileModel, LoopInfo } from '../../model/types.js';
-import { loopLines, ownCalls } from './hotpath.js';
+import { loopLines } from '../../model/frequency.js';
+import { ownCalls } from './hotpath.js';
 
 export type WaitTarget =
   | { kind: 'process'; call: CallSite; subject: string }

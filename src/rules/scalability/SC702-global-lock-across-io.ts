@@ -1,9 +1,10 @@
 import type { Operation, UnitId } from '../../impact/types.js';
 import type { CallSite, FileModel, LoopInfo, ProjectModel, Span } from '../../model/types.js';
-import { blockingInFunction, blockingOp, contains, contextAt, functionHeader, rateAt, resolveCallee, UNIT_MID_MS, type BlockingOp } from '../memory/helpers.js';
+import { blockingInFunction, blockingOp, contains, contextAt, functionHeader, rateAt, UNIT_MID_MS, type BlockingOp } from '../memory/helpers.js';
+import { calleeFunction } from '../../model/calls.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
-import { callsOfFunction } from '../file-index.js';
+import { callsOfFunction } from '../../model/file-index.js';
 
 const LOCK_CONSTRUCTORS = new Set([
   'threading.Lock', 'threading.RLock', 'threading.Condition', 'multiprocessing.Lock', 'multiprocessing.RLock', '_thread.allocate_lock',
@@ -191,7 +192,7 @@ export const SC702: Rule = {
           ops.push({ call, op });
           continue;
         }
-        const callee = resolveCallee(project, file, call);
+        const callee = calleeFunction(project, file, call);
         if (callee && callee.fn.id !== region.functionId) for (const found of blockingInFunction(project, callee, 3)) ops.push({ call, op: found.op });
       }
       if (ops.length === 0) continue;

@@ -4,7 +4,7 @@ import type { CallSite, Expr, FileModel, ProjectModel } from '../../model/types.
 import { contains, functionHeader, identifiers, pathArg } from '../memory/helpers.js';
 import { isOpen, nameHint, num, openMode, report, SEVERITY_ORDER } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
-import { assignmentsTo, callsOfFunction, withItemOf } from '../file-index.js';
+import { assignmentsTo, callsOfFunction, withItemOf } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'SC704',

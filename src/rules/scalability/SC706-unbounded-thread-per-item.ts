@@ -1,11 +1,12 @@
 import { ASSUMED, cycleRate } from '../../impact/rate.js';
 import type { CycleRate } from '../../impact/types.js';
 import type { CallSite, FileModel, LoopInfo, ProjectModel } from '../../model/types.js';
-import { functionCode, functionHeader, isFixedCountLoop, loopHeader, resolveCallee } from '../memory/helpers.js';
+import { functionCode, functionHeader, isFixedCountLoop, loopHeader } from '../memory/helpers.js';
+import { calleeFunction } from '../../model/calls.js';
 import { lookupTable } from '../../util/lookup.js';
 import { keyword, loopById, num, positional, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
-import { callsOfFunction } from '../file-index.js';
+import { callsOfFunction } from '../../model/file-index.js';
 
 const WORKER_CONSTRUCTORS = lookupTable<'thread' | 'process'>({
   'threading.Thread': 'thread', 'threading.Timer': 'thread', '_thread.start_new_thread': 'thread', 'thread.start_new_thread': 'thread',
@@ -55,7 +56,7 @@ function isBounded(project: ProjectModel, file: FileModel, call: CallSite, targe
   if (bound.test(functionCode(file, call.functionId))) return true;
   if (target) {
     const fakeCall: CallSite = { ...call, callee: target, calleeText: target };
-    const resolved = resolveCallee(project, file, fakeCall);
+    const resolved = calleeFunction(project, file, fakeCall);
     if (resolved && /\.acquire\s*\(|with\s+[\w.]*(sem|slot|limit)\w*\s*:/i.test(functionCode(resolved.file, resolved.fn.id))) return true;
   }
   return false;

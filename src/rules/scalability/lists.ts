@@ -1,6 +1,6 @@
 // Is a name a Python list, and a big one? For O(n) scans (SC703) and materialised lists (ME605).
 import type { AssignmentInfo, Expr, FileModel } from '../../model/types.js';
-import { assignmentsTo, callsOnReceiver, sourceText } from '../file-index.js';
+import { assignmentsTo, callsOnReceiver, sourceText } from '../../model/file-index.js';
 
 export interface ListEvidence {
   /** `grown`: appended to; `data`: built from data (comprehension, list(), listdir…); `annotated`: a `list` type hint. */

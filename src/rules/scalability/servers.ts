@@ -2,8 +2,8 @@
 // subclasses), whether requests run concurrently, the listen backlog, and what its handlers block on.
 import type { CallSite, ClassInfo, Expr, FileModel, FunctionInfo, ProjectModel } from '../../model/types.js';
 import { blockingInFunction, isTestFile, UNIT_MID_MS, type BlockingOp } from '../memory/helpers.js';
-import { classInfo, resolveClass, type ClassEntry } from '../polling/hotpath.js';
-import { definedAnswersIn, memoPerCall, type CallAnswer } from '../memo.js';
+import { classInfo, resolveClass, type ClassEntry } from '../../model/calls.js';
+import { definedAnswersIn, memoPerCall, type CallAnswer } from '../../model/memo.js';
 import { keyword, positional } from '../support.js';
 
 /** Stdlib servers that handle one request at a time. */

@@ -1,5 +1,6 @@
 import type { Operation } from '../../impact/types.js';
-import { cadence, isTestFile, itemsPerLoop, loopTargets, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
+import { cadence, isTestFile, itemsPerLoop, loopTargets, placeText, rateOf, severityAt } from '../disk/hot-path.js';
+import { where } from '../../model/frequency.js';
 import { keyword, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { argvExpr, enclosingName, indent, runExpr, spawnLoad } from './advice.js';

@@ -1,5 +1,6 @@
 import type { Operation, UnitId } from '../../impact/types.js';
-import { cadence, isTestFile, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
+import { cadence, isTestFile, placeText, rateOf, severityAt } from '../disk/hot-path.js';
+import { where } from '../../model/frequency.js';
 import { lookupTable } from '../../util/lookup.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';

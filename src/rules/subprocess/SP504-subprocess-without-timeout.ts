@@ -1,10 +1,11 @@
 import type { CallSite, FileModel } from '../../model/types.js';
-import { cadence, isTestFile, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
+import { cadence, isTestFile, placeText, rateOf, severityAt } from '../disk/hot-path.js';
+import { where } from '../../model/frequency.js';
 import { argument, hasKwargsSplat, keyword, num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { commandLabel, commandOf, WAITING_RUNS, type Command } from './command.js';
 import { pipesOf } from './popen.js';
-import { callsOfFunction, loopById } from '../file-index.js';
+import { callsOfFunction, loopById } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'SP504',

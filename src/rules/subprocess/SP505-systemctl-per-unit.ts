@@ -1,4 +1,5 @@
-import { isTestFile, itemsPerLoop, loopTargets, rateOf, severityAt, where } from '../disk/hot-path.js';
+import { isTestFile, itemsPerLoop, loopTargets, rateOf, severityAt } from '../disk/hot-path.js';
+import { where } from '../../model/frequency.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta } from '../types.js';
 import { pyList, spawnLoad } from './advice.js';

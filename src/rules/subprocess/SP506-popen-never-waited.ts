@@ -1,4 +1,5 @@
-import { isTestFile, placeText, rateOf, severityAt, where } from '../disk/hot-path.js';
+import { isTestFile, placeText, rateOf, severityAt } from '../disk/hot-path.js';
+import { where } from '../../model/frequency.js';
 import { num, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
 import { commandLabel, commandOf } from './command.js';

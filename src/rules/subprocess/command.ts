@@ -2,6 +2,7 @@
 // parts that vary (`unit`, `path`), and whether a shell is in between. Recognises argv lists, strings
 // (`"cat " + path`, f-strings, `"rm %s" % p`, `.format`), `shlex.split(...)`, `sys.executable`, and a
 // command held in a local variable assigned just before the call.
+import { scanOutsideStrings, splitTopLevel } from '../../util/split.js';
 import type { CallSite, Expr, FileModel } from '../../model/types.js';
 import { lookupTable } from '../../util/lookup.js';
 import { argvOf, keyword, positional, SUBPROCESS_CALLS } from '../support.js';
@@ -48,34 +49,6 @@ export interface ListItem {
   named?: boolean;
 }
 
-/**
- * Splits text at a separator outside brackets and string literals: `["a", x, f"{y}"]`'s inner text at
- * commas, `"cat " + path` at `+`. Empty parts (a trailing comma) are dropped.
- */
-export function splitTopLevel(text: string, separator = ','): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quote: string | undefined;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) depth--;
-    else if (ch === separator && depth === 0) {
-      parts.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start).trim());
-  return parts.filter(Boolean);
-}
-
 /** The content of a plain (non-f) string literal's text, or undefined. */
 export function plainString(text: string): string | undefined {
   const match = /^([rRbBuU]{0,2})(['"])((?:\\.|(?!\2).)*)\2$/s.exec(text.trim());
@@ -100,26 +73,12 @@ function listItemsFromText(text: string): ListItem[] | undefined {
   const open = t[0];
   if (open !== '[' && open !== '(') return undefined;
   // Only the leading literal: `["systemctl", "--user", "show"] + units`.
-  let depth = 0;
-  let quote: string | undefined;
   let end = -1;
-  for (let i = 0; i < t.length; i++) {
-    const ch = t[i]!;
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
-    else if (')]}'.includes(ch)) {
-      depth--;
-      if (depth === 0) {
-        end = i;
-        break;
-      }
-    }
-  }
+  scanOutsideStrings(t, (ch, i, depth) => {
+    if (!')]}'.includes(ch) || depth !== 0) return false;
+    end = i;
+    return true;
+  });
   if (end < 0) return undefined;
   const items = splitTopLevel(t.slice(1, end)).map((item) => ({ literal: plainString(item), text: item }));
   const rest = t.slice(end + 1).trim();

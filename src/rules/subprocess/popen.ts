@@ -2,7 +2,7 @@
 // Read from the text of the enclosing function (or class, for `self.proc`), after the call.
 import type { CallSite, FileModel } from '../../model/types.js';
 import { keyword } from '../support.js';
-import { withItemOf } from '../file-index.js';
+import { withItemOf } from '../../model/file-index.js';
 
 export interface PopenUse {
   /** `proc`, `self.proc`, or undefined when the result is thrown away. */

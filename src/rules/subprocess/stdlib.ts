@@ -2,7 +2,8 @@
 // example that reuses the operands of the user's command (`"cat " + path` → `open(path)`).
 import type { L10n } from '../types.js';
 import { lookupTable } from '../../util/lookup.js';
-import { pipelinePrograms, splitTopLevel, type Command } from './command.js';
+import { pipelinePrograms, type Command } from './command.js';
+import { splitTopLevel } from '../../util/split.js';
 
 export interface Replacement {
   program: string;

@@ -1,8 +1,9 @@
 // `systemctl [--user] <verb> <unit>` once per unit (SP505): one systemctl call takes many units.
 import type { CallSite, FileModel, LoopInfo, ProjectModel } from '../../model/types.js';
-import { callerSites, loopVariables, mentions } from '../disk/hot-path.js';
+import { callerSites } from '../../model/frequency.js';
+import { loopVariables, mentions } from '../disk/hot-path.js';
 import type { Command } from './command.js';
-import { loopById } from '../file-index.js';
+import { loopById } from '../../model/file-index.js';
 
 /** Verbs that accept several units in one call. */
 const MULTI_UNIT_VERBS = new Set([

@@ -4,10 +4,11 @@ import { cycleRate } from '../../impact/rate.js';
 import type { UnitId } from '../../impact/types.js';
 import type { CallSite, FileModel } from '../../model/types.js';
 import { callText, destinationOf, httpKind, httpUnit, httpVerb, timeoutOf, urlArg } from '../io_blocking/http.js';
-import { fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, functionLines, isTestFile } from '../polling/hotpath.js';
+import { isAssumedHeat, withContext } from '../../model/frequency.js';
 import { argvOf, isSubprocess, keyword, milder, report } from '../support.js';
 import type { L10n, Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
-import { callsOfFunction, loopById } from '../file-index.js';
+import { callsOfFunction, loopById } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'SY201',

@@ -4,10 +4,11 @@
 import { cycleRate } from '../../impact/rate.js';
 import type { CallSite, FileModel } from '../../model/types.js';
 import { callText } from '../io_blocking/http.js';
-import { fmt, fmtEs, functionLines, isAssumedHeat, isTestFile, withContext } from '../polling/hotpath.js';
+import { fmt, fmtEs, functionLines, isTestFile } from '../polling/hotpath.js';
+import { isAssumedHeat, withContext } from '../../model/frequency.js';
 import { milder, report } from '../support.js';
 import type { Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
-import { callsOfFunction, loopById } from '../file-index.js';
+import { callsOfFunction, loopById } from '../../model/file-index.js';
 
 export const meta: RuleMeta = {
   id: 'SY202',

@@ -2,7 +2,7 @@
 // what server it builds): rules ask about the same call sites many times, across rules and files.
 // Why this is safe: models are not changed while rules run. A file's memo remembers the project it
 // was made for, and is remade when the same file model is analysed in another project.
-import type { CallSite, FileModel, ProjectModel } from '../model/types.js';
+import type { CallSite, FileModel, ProjectModel } from './types.js';
 
 export type CallAnswer<T> = (project: ProjectModel, file: FileModel, call: CallSite) => T;
 

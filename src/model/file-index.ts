@@ -2,7 +2,7 @@
 // calls on a receiver, the source as one string), built once per file and shared by every rule.
 // Why a memo keyed by the model is safe: models are not changed while rules run, and every index
 // keeps the model's own order, so `find`/`some`/`filter` over an index answer as over `file.calls`.
-import type { AssignmentInfo, CallSite, FileModel, LoopInfo, WithInfo } from '../model/types.js';
+import type { AssignmentInfo, CallSite, FileModel, LoopInfo, WithInfo } from './types.js';
 
 interface FileIndex {
   loops?: Map<number, LoopInfo>;
