@@ -33,6 +33,17 @@ export interface Point {
   saving: number;
   /** True when `--ask` named something this point touches. */
   asked: boolean;
+  /** Other points with one of this point's rules, in ranking order: where the same change (or the same problem) recurs. */
+  elsewhere: Elsewhere[];
+}
+
+/** Another call site with the same rule: the same change applies there, or the same problem wants its own change. */
+export interface Elsewhere {
+  rule: string;
+  id: string;
+  sameFix: boolean;
+  /** That site's own change (when it is not the same). */
+  change: PricedFinding['proposal']['change'];
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, important: 1, minor: 2 };
@@ -55,13 +66,47 @@ export function comparePoints(a: Point, b: Point): number {
 export function rankPoints(findings: PricedFinding[], asked: (f: PricedFinding) => boolean = () => false): Point[] {
   const bySite = new Map<string, PricedFinding[]>();
   for (const f of findings) bySite.set(groupId(f), [...(bySite.get(groupId(f)) ?? []), f]);
-  return [...bySite].map(([id, list]) => {
+  const points: Point[] = [...bySite].map(([id, list]) => {
     const sorted = [...list].sort(leadFirst);
     return {
       id, findings: sorted, lead: sorted[0]!, severity: sorted[0]!.severity,
       cost: Math.max(...sorted.map((f) => pricedCost(f.budget))),
       saving: Math.max(...sorted.map(pricedSaving)),
       asked: sorted.some(asked),
+      elsewhere: [],
     };
   }).sort(comparePoints);
+  linkRecurrences(points);
+  return points;
+}
+
+/** A change's wording without the names it cites: two sites with the same wording get the same fix. */
+function fixShape(change: string): string {
+  return change.replace(/`[^`]*`/g, ' ').split(/\s+/).filter((w) => w && !/[._()[\]"'{}=\d/$]/.test(w)).join(' ');
+}
+
+/** At most this many other sites per rule and kind are kept on a point (reports show fewer): large projects stay linear. */
+const RECURRENCES_KEPT = 6;
+
+/** Fills each point's `elsewhere`: the other points that share one of its rules, the same change first. */
+function linkRecurrences(points: Point[]): void {
+  const byRule = new Map<string, { point: Point; finding: PricedFinding }[]>();
+  for (const point of points) {
+    for (const finding of point.findings) (byRule.get(finding.rule) ?? byRule.set(finding.rule, []).get(finding.rule)!).push({ point, finding });
+  }
+  for (const [, found] of byRule) {
+    if (found.length < 2) continue;
+    const sites = found.map((site) => ({ ...site, shape: fixShape(site.finding.proposal.change.en) }));
+    for (const mine of sites) {
+      const others = (sameFix: boolean) => {
+        const found: Elsewhere[] = [];
+        for (const other of sites) {
+          if (found.length === RECURRENCES_KEPT) break;
+          if (other.point !== mine.point && (other.shape === mine.shape) === sameFix) found.push({ rule: mine.finding.rule, id: other.point.id, sameFix, change: other.finding.proposal.change });
+        }
+        return found;
+      };
+      mine.point.elsewhere.push(...others(true), ...others(false));
+    }
+  }
 }

@@ -4,6 +4,7 @@ import type { ProjectFacts } from '../impact/facts.js';
 import { formatNumber } from '../impact/price.js';
 import type { Lang, Phase, Severity } from '../rules/types.js';
 import { comparePoints, type Point } from '../impact/rank.js';
+import { snippetIn } from '../rules/snippet-comments.js';
 import type { PricedFinding, ReportData } from './data.js';
 
 const T = {
@@ -202,6 +203,31 @@ function alsoChange(point: Point, lang: Lang): string {
   return parts.length ? ` ${s(lang, 'Además', 'Also')} — ${parts.join(' ')}` : '';
 }
 
+/** The first sentence of a change, for a list of other sites. */
+function gist(change: string): string {
+  return change.split(/(?<=\.)\s/)[0]!.replace(/\.$/, '');
+}
+
+function sitesList(ids: string[], lang: Lang, max: number): string {
+  const shown = ids.slice(0, max).map((id) => `\`${id}\``).join(', ');
+  return ids.length > max ? `${shown} ${s(lang, `y ${ids.length - max} más`, `and ${ids.length - max} more`)}` : shown;
+}
+
+/** Where the same change applies too, and where the same problem needs its own change: a block fixes its whole finding. */
+function recurrences(point: Point, lang: Lang): string[] {
+  const rules = [...new Set(point.elsewhere.map((e) => e.rule))];
+  const same = rules.flatMap((rule) => {
+    const ids = [...new Set(point.elsewhere.filter((e) => e.rule === rule && e.sameFix).map((e) => e.id))];
+    return ids.length ? [`${sitesList(ids, lang, 5)} (${rule})`] : [];
+  });
+  // The root cause's rule only: the other rules of the point each ask one small thing (a timeout, an argv list).
+  const own = point.elsewhere.filter((e) => e.rule === point.lead.rule && !e.sameFix).slice(0, 5).map((e) => `\`${e.id}\` (${gist(e.change[lang])})`);
+  return [
+    ...(same.length ? [`  - ${s(lang, 'El mismo cambio vale para', 'The same change applies to')} ${same.join('; ')}.`] : []),
+    ...(own.length ? [`  - ${s(lang, 'El mismo problema en otros puntos, cada uno con su cambio', 'The same problem elsewhere, each with its own change')}: ${own.join('; ')}.`] : []),
+  ];
+}
+
 function proposals(data: ReportData, top: Point[]): string[] {
   const { lang } = data;
   const shown = top.filter((p) => p.severity !== 'minor');
@@ -211,9 +237,9 @@ function proposals(data: ReportData, top: Point[]): string[] {
     const situations = point.findings.map((x) => `${x.message[lang]}`);
     lines.push(`${T.point[lang]} ${f.title[lang]} — ${site(point)}`);
     lines.push(`- ${T.situation[lang]}: ${[...new Set(situations)].join('; ')}.`);
-    lines.push(`- ${T.change[lang]}: ${f.proposal.change[lang]}${alsoChange(point, lang)}`);
+    lines.push(`- ${T.change[lang]}: ${f.proposal.change[lang]}${alsoChange(point, lang)}`, ...recurrences(point, lang));
     lines.push(`- ${T.justification[lang]}: ${f.proposal.justification[lang]} ${s(lang, 'Impacto esperado', 'Expected impact')}: ${f.impact.improvement} (${f.impact.current} → ${f.impact.expected}). ${s(lang, 'Compromiso', 'Trade-off')}: ${f.proposal.tradeoff[lang]}`);
-    lines.push(`- ${T.example[lang]}:`, '```python', f.proposal.example.trimEnd(), '```', '');
+    lines.push(`- ${T.example[lang]}:`, '```python', snippetIn(f.proposal.example, lang).trimEnd(), '```', '');
   }
   if (!top.length) lines.push(s(lang, 'No hay cambios que proponer: ningún hallazgo.', 'Nothing to propose: no findings.'), '');
   return lines;

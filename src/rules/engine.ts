@@ -2,9 +2,11 @@
 import type { FileModel, ProjectModel } from '../model/types.js';
 import type { CostSpec } from '../impact/types.js';
 import { spanishNumbers } from '../util/spanish.js';
+import { withHandlerContract } from './snippet-handlers.js';
+import { withProjectHelpers } from './snippet-helpers.js';
 import { withImports } from './snippet-imports.js';
 import { withTestPaths } from './test-files.js';
-import type { Finding, L10n, Rule } from './types.js';
+import type { Finding, L10n, Rule, RuleFinding } from './types.js';
 import { runFrequencyOfLine, type Cadence } from '../model/run-frequency.js';
 
 /**
@@ -58,6 +60,12 @@ export interface UnusedNoqa {
   line: number;
   /** The unused clawperf codes; undefined for a bare file-level comment that suppressed nothing. */
   codes?: string[];
+}
+
+/** A rule's example as the user can paste it: the handler's contract kept, the project's helpers reused, the imports it needs. */
+function snippetFor(r: RuleFinding, file: FileModel, project: ProjectModel): string {
+  const kept = withHandlerContract(r.proposal.example, file, r.span.line, r.span.endLine);
+  return withImports(withProjectHelpers(kept, file, project, r.span.line), file);
 }
 
 interface RulesRun {
@@ -128,7 +136,7 @@ function runSelected(project: ProjectModel, rules: Rule[], selection: RuleSelect
           rule: rule.meta.id, dimension: rule.meta.dimension, severity: r.severity, file: file.path,
           line: r.span.line, column: r.span.column, endLine: r.span.endLine, context: r.context,
           title: rule.meta.title, message: es(r.message), whyAtScale: es(r.whyAtScale),
-          proposal: { ...r.proposal, example: withImports(r.proposal.example, file), change: es(r.proposal.change), justification: es(r.proposal.justification), tradeoff: es(r.proposal.tradeoff) },
+          proposal: { ...r.proposal, example: snippetFor(r, file, project), change: es(r.proposal.change), justification: es(r.proposal.justification), tradeoff: es(r.proposal.tradeoff) },
           phase: r.phase ?? rule.meta.phase, cost: spanishCost(r.cost), facts: r.facts,
         });
       }

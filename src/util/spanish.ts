@@ -23,11 +23,21 @@ const SINGULAR: Record<string, string> = {
 
 const ONE = new RegExp(`(?<![\\d.,\u2013-])\\b1 (${Object.keys(SINGULAR).join('|')})\\b`, 'g');
 
+/** English that rules' shared helpers leave in Spanish sentences (operation counts, a work description). */
+const ENGLISH_FRAGMENTS: [RegExp, string][] = [
+  [/\b(\d+) reads?\b/g, '$1 lecturas'],
+  [/\b(\d+) writes?\b/g, '$1 escrituras'],
+  [/\b(\d+) subprocess(?:es)?\b(?!\.)/g, '$1 subprocesos'],
+  [/\(pure-Python loop over ([^)]+)\)/g, '(bucle Python puro sobre $1)'],
+  [/\bcada un intervalo desconocido\b/g, 'a un intervalo desconocido'],
+];
+
 function prose(part: string): string {
-  return part.replace(NUMBER, spanishNumber).replace(ONE, (_, noun: string) => `1 ${SINGULAR[noun]}`);
+  const spanish = ENGLISH_FRAGMENTS.reduce((text, [english, es]) => text.replace(english, es), part);
+  return spanish.replace(NUMBER, spanishNumber).replace(ONE, (_, noun: string) => `1 ${SINGULAR[noun]}`);
 }
 
-/** The Spanish form of every number in `text` outside code spans, and its noun in the singular after a 1. */
+/** The Spanish form of every number in `text` outside code spans, its noun in the singular after a 1, and no English fragment. */
 export function spanishNumbers(text: string): string {
   return text.split(/(`[^`]*`)/).map((part) => (part.startsWith('`') ? part : prose(part))).join('');
 }

@@ -2,6 +2,7 @@
 // reads as Spanish; the concise format; `--ask` leading with what the question names.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pricedCost, rankPoints } from '../../src/impact/rank.js';
@@ -10,6 +11,7 @@ import { severityFromPrice, severityOf } from '../../src/impact/severity.js';
 import { emptyBudget } from '../../src/impact/totals.js';
 import type { PricedFinding } from '../../src/report/data.js';
 import type { CostSpec } from '../../src/impact/types.js';
+import { snippetIn } from '../../src/rules/snippet-comments.js';
 import { spanishNumbers } from '../../src/util/spanish.js';
 
 const CLI = join(process.cwd(), 'dist/src/cli/main.js');
@@ -94,7 +96,9 @@ test('points group findings on one call site and rank by the priced cost at N', 
 /** An English thousands separator (2,000) — a Spanish reader takes it for 2. */
 const ENGLISH_THOUSANDS = /(?<![\d.,])[1-9]\d{0,2},\d{3}(?![\d])/;
 /** English words that must not leak into Spanish prose (code spans and code blocks aside). */
-const ENGLISH_WORDS = /\b(the|every|per agent|with|without|when|which|iterations|only|never|inside|calls?|items?|loop)\b(?!=)/i;
+const ENGLISH_WORDS = /\b(the|every|per agent|with|without|when|which|iterations|only|never|inside|calls?|items?|loop|\d+ (?:reads?|writes?|subprocess(?:es)?)|pure-Python|per pass|per message)\b(?!=)/i;
+/** English that shared rule helpers wrote into Spanish sentences of findings outside the top 10 (JSON, concise). */
+const ENGLISH_FRAGMENTS = /\b(\d+ (?:reads?|writes?|subprocess(?:es)?)\b(?!\.)|pure-Python|loop over|per pass|per message|cada un intervalo)/;
 
 function prose(md: string): string[] {
   let code = false;
@@ -110,6 +114,18 @@ test('Spanish reports of the corpus, the fixtures and the demo write Spanish num
     for (const line of md.split('\n')) assert.doesNotMatch(line, ENGLISH_THOUSANDS, `${path}: ${line}`);
     for (const line of prose(md)) assert.doesNotMatch(line.replace(/fire-and-forget|back-off|handlers?|Quick Wins/g, ''), ENGLISH_WORDS, `${path}: ${line}`);
   }
+});
+
+test('Spanish findings outside the top 10 (the JSON of the corpus, the fixtures and the examples) carry no English fragment', () => {
+  for (const path of ['test/corpus', 'test/fixtures', 'examples']) {
+    for (const f of JSON.parse(clawperf(['analyze', path, '--format', 'json', '--lang', 'es'])).findings) {
+      for (const text of [f.message, f.why_at_scale, f.proposal.change, f.proposal.justification, f.proposal.tradeoff, f.impact.current, f.impact.expected, ...f.impact.assumptions] as string[]) {
+        assert.doesNotMatch(text.replace(/`[^`]*`/g, '``'), ENGLISH_FRAGMENTS, `${f.rule} ${f.file}:${f.line}: ${text}`);
+      }
+    }
+  }
+  assert.equal(spanishNumbers('con 1 read + 2 write por vuelta (más 2 subprocess por mensaje), checksum() (pure-Python loop over data)'),
+    'con 1 lectura + 2 escrituras por vuelta (más 2 subprocesos por mensaje), checksum() (bucle Python puro sobre data)');
 });
 
 test('--ask opens the report with what the question names, in Spanish and in English', () => {
@@ -143,4 +159,109 @@ test('Spanish prose: numbers in Spanish form and a singular noun after 1, code l
   assert.equal(spanishNumbers('2,000 procesos/s cada 0.5 s; a 1 llamadas/s; 1 descriptores'), '2.000 procesos/s cada 0,5 s; a 1 llamada/s; 1 descriptor');
   assert.equal(spanishNumbers('0,5–1 núcleos, 2.000 ya en español, 2\u00a0000 sondeos'), '0,5–1 núcleos, 2.000 ya en español, 2.000 sondeos');
   assert.equal(spanishNumbers('`time.sleep(0.5)` y python3.11, 127.0.0.1'), '`time.sleep(0.5)` y python3.11, 127.0.0.1');
+});
+
+/** Words of English comments (Python's keywords aside: a comment may quote code). */
+const ENGLISH_COMMENT = new Set('the an was are of to per one once only instead same each every without before after when then it its at on by from here today never while more keep use wait start loop file files process reader readers writer writers write read level module all many still better until into data agent batch that this which what where'.split(' '));
+const SPANISH_COMMENT = new Set('el la los las un una uno del al de que en por para con sin cada vez antes tras luego donde solo nunca mientras mejor aún fichero ficheros bucle proceso lectores escritores línea líneas nivel módulo todos muchos elementos'.split(' '));
+const PYTHON_KEYWORDS = new Set(['for', 'in', 'not', 'and', 'or', 'is', 'if', 'else', 'with', 'as', 'import', 'return', 'lambda', 'none', 'true', 'false']);
+
+/** The prose words of a snippet's comments: quoted text, code (dotted, called, assigned), its own names and the user's aside. */
+function commentWords(code: string, names: Set<string>): { comment: string; words: string[] }[] {
+  return code.split('\n').flatMap((line) => {
+    const at = /^(?:[^"'#]|"[^"]*"|'[^']*')*#\s*(.*)$/.exec(line);
+    if (!at) return [];
+    const comment = at[1]!;
+    const words = comment.replace(/"[^"]*"|'[^']*'|`[^`]*`|JSON Lines/g, ' ').split(/\s+/)
+      .filter((w) => !/[._()[\]=/<>+*%{}|\d]|^.+[A-Z]/.test(w)).map((w) => w.replace(/^[¿¡]+|[,;:.!?]+$/g, '').toLowerCase())
+      .filter((w) => w && !names.has(w) && !PYTHON_KEYWORDS.has(w));
+    return [{ comment, words }];
+  });
+}
+
+function namesOf(text: string): Set<string> {
+  return new Set([...text.matchAll(/[A-Za-z_]\w*/g)].map((m) => m[0].toLowerCase()));
+}
+
+test('comments inside proposed code speak the report language: no English in Spanish reports, no Spanish in English ones', () => {
+  const source = new Map<string, Set<string>>();
+  const userNames = (path: string) => source.get(path) ?? source.set(path, namesOf(readFileSync(path, 'utf8'))).get(path)!;
+  const check = (code: string, names: Set<string>, words: Set<string>, where: string) => {
+    for (const c of commentWords(code, names)) assert.deepEqual(c.words.filter((w) => words.has(w)), [], `${where}: # ${c.comment}`);
+  };
+  for (const path of ['test/corpus', 'test/fixtures', DEMO]) {
+    for (const [lang, words] of [['es', ENGLISH_COMMENT], ['en', SPANISH_COMMENT]] as const) {
+      for (const f of JSON.parse(clawperf(['analyze', path, '--format', 'json', '--lang', lang])).findings as { rule: string; file: string; line: number; proposal: { example: string } }[]) {
+        const code = f.proposal.example.split('\n').map((l) => l.replace(/#.*$/, '')).join('\n');
+        check(f.proposal.example, new Set([...namesOf(code), ...userNames(f.file)]), words, `${lang} ${f.rule} ${f.file}:${f.line}`);
+      }
+    }
+  }
+  const md = clawperf(['analyze', DEMO, '--lang', 'es']);
+  const demoNames = new Set(['agent', 'cli', 'config', 'dispatcher', 'history', 'ipc', 'metrics', 'shell', 'status_api'].flatMap((m) => [...userNames(`${DEMO}/${m}.py`)]));
+  for (const [, block] of md.matchAll(/^```python\n([\s\S]*?)^```$/gm)) check(block!, new Set([...namesOf(block!.replace(/#.*$/gm, '')), ...demoNames]), ENGLISH_COMMENT, 'es demo report');
+  assert.equal(snippetIn('x = "a#b"  # once, at start-up (module level)', 'es'), 'x = "a#b"  # una vez, al arrancar (a nivel de módulo)');
+  assert.equal(snippetIn('x = 1  # once', 'en'), 'x = 1  # once');
+});
+
+test('proposals reuse the atomic writer and the requests.Session the project already has', () => {
+  type Found = { rule: string; file: string; line: number; proposal: { example: string } };
+  const findings = (path: string) => JSON.parse(clawperf(['analyze', path, '--format', 'json', '--lang', 'en'])).findings as Found[];
+  const example = (all: Found[], rule: string, at: string) => all.find((f) => f.rule === rule && `${f.file}:${f.line}`.endsWith(at))!.proposal.example;
+  const demo = findings(DEMO);
+  // history.py imports config, not ipc: the proposal imports ipc and calls its writer; ipc.py calls it bare.
+  assert.match(example(demo, 'DK405', 'history.py:31'), /^import ipc\n[\s\S]*^ipc\.write_json_atomic\(HISTORY_PATH, items\)/m);
+  assert.match(example(demo, 'DK405', 'ipc.py:44'), /^write_json_atomic\(path, result\)/m);
+  assert.match(example(demo, 'DK402', 'ipc.py:55'), /^ {8}write_json_atomic\(STATE_PATH, _state\)/m);
+  for (const f of demo.filter((x) => /DK40[25]|SC70[24]/.test(x.rule))) assert.doesNotMatch(f.proposal.example, /def write_atomic|os\.replace\(tmp/, `${f.rule} ${f.file}:${f.line}`);
+  // A project without a writer or a session gets new ones; one with a module-level session uses it.
+  const none = findings('test/fixtures/helpers/none');
+  assert.match(example(none, 'DK405', 'worker.py:12'), /def write_atomic\(path, data\)/);
+  assert.match(example(none, 'CA802', 'worker.py:19'), /^_http = requests\.Session\(\)/m);
+  const session = example(findings('test/fixtures/helpers/session'), 'CA802', 'worker.py:12');
+  assert.match(session, /^resp = SESSION\.get\(PEER \+ "\/health", timeout=3\)$/m);
+  assert.doesNotMatch(session, /requests\.Session\(\)/);
+});
+
+test('every proposal fixes its whole finding: the same problem elsewhere gets its own change, the same change says where else it applies', () => {
+  const md = clawperf(['analyze', DEMO, '--lang', 'es']);
+  const block = md.split(/^### Punto: /m).find((b) => /^.*shell\.py:18` \[/.test(b))!;
+  const own = block.split('\n').find((l) => l.startsWith('  - El mismo problema en otros puntos'))!;
+  for (const [site, command] of [['shell.py:10', 'open'], ['shell.py:27', 'du'], ['status_api.py:57', 'uptime'], ['shell.py:32', 'notify-send']]) {
+    assert.match(own, new RegExp(`${site.replace('.', '\\.')}\` \\([^)]*${command}`), `${site} (${command}) has its own change in the shell.py:18 block`);
+  }
+  assert.match(block, /^ {2}- El mismo cambio vale para .*status_api\.py:57` \(SP504\)/m);
+  const concise = clawperf(['analyze', DEMO, '--format', 'concise', '--lang', 'en']).split('\n');
+  assert.match(concise.find((l) => l.includes('status_api.py:50:'))!, /\[same change at [^\]]*agent\.py:102/);
+  assert.match(concise.find((l) => l.includes('agent.py:102:'))!, /\[same change at [^\]]*status_api\.py:50/);
+});
+
+/** The lines of the user's `def do_X(self…)` that holds `line` (by indentation), or nothing. */
+function handlerAround(path: string, line: number): string[] {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const start = lines.slice(0, line).map((l, i) => [l, i] as const).reverse().find(([l]) => /^\s+def do_[A-Z]+\(self/.test(l))?.[1];
+  if (start === undefined) return [];
+  const indent = /^\s*/.exec(lines[start]!)![0].length;
+  let end = start + 1;
+  while (end < lines.length && (!lines[end]!.trim() || /^\s*/.exec(lines[end]!)![0].length > indent)) end++;
+  return end > line - 1 ? lines.slice(start, end) : [];
+}
+
+test('a proposal that rewrites a do_GET/do_POST keeps its response: status, headers (Content-Length) and the fields clients read', () => {
+  const RESPONSE = /self\.(send_response|send_header|end_headers|wfile\.write|_send|send_error)\(/;
+  let rewrites = 0;
+  for (const path of ['test/corpus', 'test/fixtures', DEMO]) {
+    for (const f of JSON.parse(clawperf(['analyze', path, '--format', 'json', '--lang', 'en'])).findings as { rule: string; file: string; line: number; proposal: { example: string } }[]) {
+      const handler = handlerAround(f.file, f.line);
+      const example = f.proposal.example;
+      if (!handler.length || !(/^def do_[A-Z]+\(self/m.test(example) || RESPONSE.test(example))) continue;
+      rewrites++;
+      for (const l of handler.filter((x) => RESPONSE.test(x))) assert.ok(example.includes(l.trim()), `${f.rule} ${f.file}:${f.line} drops \`${l.trim()}\`:\n${example}`);
+      assert.doesNotMatch(example, /"status": "queued"/, `${f.rule} ${f.file}:${f.line} invents its own response`);
+    }
+  }
+  assert.ok(rewrites >= 5, `${rewrites} handler rewrites`);
+  const demo = JSON.parse(clawperf(['analyze', DEMO, '--format', 'json', '--lang', 'en'])).findings.find((f: { rule: string }) => f.rule === 'IO104').proposal.example as string;
+  assert.match(demo, /^ {4}self\._send\(202, \{"id": task\["id"\], "queued": queued\}\)$/m);
+  assert.doesNotMatch(demo, /time\.sleep\(0\.5\)\n/);
 });
