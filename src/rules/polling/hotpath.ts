@@ -98,9 +98,9 @@ export function fmtEs(value: number): string {
   return fmt(value).replace(/[.,]/g, (c) => (c === ',' ? '.' : ','));
 }
 
-/** Test code (`tests/`, `test/`, `test_*.py`, `*_test.py`, `conftest.py`): performance rules stay quiet there. */
+/** Test code (`tests/`, `test/` except the labelled corpora in it, `test_*.py`, `*_test.py`, `conftest.py`): performance rules stay quiet there. */
 export function isTestFile(path: string): boolean {
-  return /(^|\/)tests\/|(^|\/)test\/(?!fixtures\/|corpus\/)|(^|\/)test_[^/]*\.py$|_test\.py$|(^|\/)conftest\.py$/.test(path);
+  return /(^|\/)tests\/|(^|\/)test\/(?!fixtures\/|corpus\/|blind\/)|(^|\/)test_[^/]*\.py$|_test\.py$|(^|\/)conftest\.py$/.test(path);
 }
 
 /** What paces a sleeping loop: a plain sleep, an interruptible `Event/Condition.wait`, or a `select` on descriptors. */
