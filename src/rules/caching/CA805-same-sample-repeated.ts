@@ -18,8 +18,8 @@ export const meta: RuleMeta = {
   severity: { handler: 'important', poll_loop: 'important', loop: 'minor', per_task: 'minor', startup: null },
   docs: {
     what: {
-      es: 'La misma llamada cara —una muestra del sistema (`psutil.virtual_memory()`), un comando, una petición HTTP— se repite con los mismos argumentos en una misma pasada de una función, para leer un campo cada vez (no cuenta la muestra, espera y muestra que mide un ritmo).',
-      en: 'The same costly call — a system sample (`psutil.virtual_memory()`), a command, an HTTP request — is repeated with the same arguments in one pass of one function, to read one field each time (not a sample, a wait and a sample, which measures a rate).',
+      es: 'La misma llamada cara —una muestra del sistema (`psutil.virtual_memory()`), un comando, una petición HTTP— se repite con los mismos argumentos en una misma pasada de una función, para leer un campo cada vez (no cuenta la muestra, espera y muestra que mide un ritmo, ni el uso de disco de una ruta, que es DK409).',
+      en: 'The same costly call — a system sample (`psutil.virtual_memory()`), a command, an HTTP request — is repeated with the same arguments in one pass of one function, to read one field each time (not a sample, a wait and a sample, which measures a rate, nor the disk usage of a path, which is DK409).',
     },
     why: {
       es: 'Cada llamada vuelve a leer /proc, a lanzar el proceso o a cruzar la red: N veces el coste por petición o sondeo × 100 agentes, y los campos ni siquiera son de la misma muestra.',
@@ -34,8 +34,11 @@ export const meta: RuleMeta = {
   },
 };
 
-/** System samples: each call reads the kernel again (psutil, os.getloadavg, the /proc readers of the stdlib). */
-const SAMPLE = /^psutil\.(?!Process$)\w+$|^psutil\.Process\.\w+$|^os\.(getloadavg|times)$|^resource\.getrusage$/;
+/**
+ * System samples: each call reads the kernel again (psutil, os.getloadavg, the /proc readers of the stdlib).
+ * Not a path's metadata (`psutil.disk_usage(mount)`): DK409 reports that, once.
+ */
+const SAMPLE = /^psutil\.(?!Process$|disk_usage$)\w+$|^psutil\.Process\.\w+$|^os\.(getloadavg|times)$|^resource\.getrusage$/;
 
 /**
  * Sample, wait, sample (`cpu_percent(); time.sleep(1); cpu_percent()`): the second call is meant to see a
