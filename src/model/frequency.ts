@@ -7,7 +7,7 @@ import { CONTEXT_HEAT, CONTEXT_RANK } from './types.js';
 import { assignmentsTo, callsOfFunction, loopById } from './file-index.js';
 import { classInfo, functionOf, isConcurrentStart, resolveCallee, resolveClass } from './calls.js';
 import { splitTopLevel } from '../util/split.js';
-import { isRouteFunction } from './link.js';
+import { isColdEntry, isRouteFunction } from './link.js';
 import { lastSegment } from '../util/dotted.js';
 
 
@@ -132,7 +132,6 @@ export interface FunctionContext {
 const contextCache = new WeakMap<ProjectModel, Map<string, FunctionContext>>();
 const HANDLER_BASES = /(^|\.)(BaseHTTPRequestHandler|SimpleHTTPRequestHandler|CGIHTTPRequestHandler|BaseRequestHandler|StreamRequestHandler|DatagramRequestHandler)$|RequestHandler$/;
 const HANDLER_NAME = /^(do_[A-Z]+|handle|handle_one_request)$/;
-const COLD_NAME = /^(main|cli|setup|configure|parse_args|init\w*|load_config|__\w+__|run_cli|entry_?point)$/;
 function isHandlerClassDotted(project: ProjectModel, file: FileModel, bases: string[], depth = 0): boolean {
   if (depth > 5) return false;
   return bases.some((base) => {
@@ -207,7 +206,7 @@ export function contexts(project: ProjectModel): Map<string, FunctionContext> {
     if ((cls && HANDLER_NAME.test(fn.name) && isHandlerClassDotted(project, file, cls.bases)) || isRouteFunction(fn)) {
       result.set(fn.id, { context: 'handler', inherited: true, evidence: true, root: 'handler', via: [fn.qualname] });
     } else if (!called.has(numberOf(fn.id))) {
-      const cold = COLD_NAME.test(fn.name) || fn.decorators.some((d) => /command|click|app\.|route|fixture|property|abstractmethod/.test(d));
+      const cold = isColdEntry(fn) || fn.decorators.some((d) => /property|abstractmethod/.test(d));
       result.set(fn.id, { context: cold ? 'startup' : 'per_task', inherited: false, evidence: false, via: [] });
     } else {
       result.set(fn.id, { context: 'startup', inherited: false, evidence: false, via: [] });
@@ -508,8 +507,7 @@ export function functionReach(project: ProjectModel, fnId: string, depth = 0, vi
 }
 
 function guessUncalled(fn: FunctionInfo): Context {
-  const cold = fn.name === '__init__' || /^(main|cli|setup|configure|parse_args|init\w*|load_config|__\w+__)$/.test(fn.name) ||
-    fn.decorators.some((d) => /command|click|app\.|route|fixture/.test(d));
+  const cold = isColdEntry(fn);
   return cold ? 'startup' : 'per_task';
 }
 

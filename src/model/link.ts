@@ -15,6 +15,17 @@ const HANDLER_METHOD = /^(do_[A-Z]+|handle|handle_one_request)$/;
 /** Web framework routes (`@app.route("/x")`, `@router.get(...)`, bottle's bare `@route("/x")`): one call per request. */
 const ROUTE_DECORATOR = /^[\w.]*\.(route|get|post|put|patch|delete|websocket|api_route)\s*\(|^(route|get|post|put|patch|delete)\s*\(\s*["']\//;
 
+/**
+ * Names of functions that run once per process when nobody in the analysed code calls them: a constructor,
+ * `main`, a CLI entry, set-up, or a `run_forever`/`serve_forever` that blocks for the process's lifetime.
+ */
+const COLD_ENTRY_NAME = /^(main|cli|setup|configure|parse_args|init\w*|load_config|__\w+__|run_cli|entry_?point|run_forever|serve_forever|loop_forever)$/;
+
+/** An uncalled function that runs once per process (see COLD_ENTRY_NAME, or a CLI command, route or fixture decorator). */
+export function isColdEntry(fn: FunctionInfo): boolean {
+  return COLD_ENTRY_NAME.test(fn.name) || fn.decorators.some((d) => /command|click|app\.|route|fixture/.test(d));
+}
+
 /** A function registered as a web route: it runs once per request, like a `do_GET`. */
 export function isRouteFunction(fn: FunctionInfo): boolean {
   return fn.decorators.some((d) => ROUTE_DECORATOR.test(d));
@@ -492,7 +503,7 @@ function entryContexts(files: FileModel[], functionsById: ProjectModel['function
     } else if (!called[number]) {
       // Nobody in the analysed code calls it: a library entry point or a callback. Cold if it is
       // a constructor, main or a CLI entry; otherwise assume it runs once per task.
-      const cold = fn.name === '__init__' || /^(main|cli|setup|configure|parse_args|init\w*|load_config|__\w+__)$/.test(fn.name) || fn.decorators.some((d) => /command|click|app\.|route|fixture/.test(d));
+      const cold = isColdEntry(fn);
       entries.push({ context: cold ? 'startup' : 'per_task', via: [] });
     } else {
       entries.push({ context: 'startup', via: [] });

@@ -6,6 +6,7 @@ import type { CallSite, Context, FileModel, LoopInfo, ProjectModel } from './typ
 import { loopById, sourceText } from './file-index.js';
 import { isMessageLoop, isRetryLoop, loopLines, where, withContext } from './frequency.js';
 import { lastSegment } from '../util/dotted.js';
+import { isRouteFunction } from './link.js';
 
 export type Cadence =
   | 'per_request'
@@ -146,7 +147,7 @@ const LIFETIME_FLAG = /stop|shutdown|running|quit|exit|terminat|keep_going|\brun
 const CLOCK_GUARD = /time\.|monotonic|\bnow\b|elapsed|last_|interval|\btick|%|_count\b|counter|deadline|since/i;
 
 function rarerCadence(project: ProjectModel, steps: Step[], base: Cadence): Rarer | undefined {
-  return personPaced(steps) ?? adminPath(project, steps) ?? onDemand(project, steps, base) ??
+  return personPaced(steps) ?? formAction(project, steps) ?? adminPath(project, steps) ?? onDemand(project, steps, base) ??
     (base === 'per_poll' || base === 'per_item' || base === 'per_task' ? whileCondition(steps) : undefined) ??
     (base === 'per_poll' ? perMessage(project, steps) : undefined);
 }
@@ -165,6 +166,22 @@ function personPaced(steps: Step[]): Rarer | undefined {
     for (const loop of loopsOf(step)) {
       if (loop.kind !== 'comprehension' && PERSON.test(loopLines(step.file, loop).join('\n'))) return { cadence: 'person_paced', reason: reasonAt(step.file, loop.span.line) };
     }
+  }
+  return undefined;
+}
+
+const POST_ONLY = /(^|\.)post\s*\(|methods\s*=\s*[[(]\s*["']POST["']\s*[\])]/i;
+
+/**
+ * A form action (Post/Redirect/Get): a POST-only web route that answers with a redirect. It runs when a
+ * person submits a form — a button on a dashboard — not on every page view or poll.
+ */
+function formAction(project: ProjectModel, steps: Step[]): Rarer | undefined {
+  for (const step of steps) {
+    const fn = step.call.functionId ? project.functionsById.get(step.call.functionId)?.fn : undefined;
+    if (!fn || !isRouteFunction(fn) || !fn.decorators.some((d) => POST_ONLY.test(d))) continue;
+    const body = step.file.source.slice(fn.span.line, fn.span.endLine).join('\n');
+    if (/(?<![\w.])(redirect|[\w.]+\.redirect)\s*\(/.test(body)) return { cadence: 'person_paced', reason: reasonAt(step.file, fn.span.line) };
   }
   return undefined;
 }

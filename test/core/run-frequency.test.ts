@@ -93,3 +93,26 @@ test('rules stay quiet on a rare repair path and in a loop paced by a person', a
   const quiet = (await analyzeSources([{ path: 'proj/a.py', text: person }], {})).findings.filter((f) => f.line === 4);
   assert.deepEqual(quiet.map((f) => f.rule), []);
 });
+
+test('a POST-only route that redirects is a form a person submits; a page view or a webhook is per request', async () => {
+  const app = [
+    'import subprocess',
+    'from bottle import post, route, redirect, request',
+    '@post("/services/command")',
+    'def service_command():',
+    '    subprocess.check_call(["systemctl", request.forms.get("command"), request.forms.get("unit")], timeout=30)',
+    '    redirect("/services")',
+    '@route("/services")',
+    'def services():',
+    '    return subprocess.check_output(["systemctl", "list-units"], timeout=10)',
+    '@post("/hook")',
+    'def hook():',
+    '    subprocess.run(["notify-send", request.body.read()], timeout=5)',
+    '    return "ok"',
+  ].join('\n');
+  const form = await frequencyOf(app, 'subprocess.check_call');
+  assert.equal(form.cadence, 'person_paced');
+  assert.equal(form.reason?.line, 4);
+  assert.equal((await frequencyOf(app, 'subprocess.check_output')).cadence, 'per_request');
+  assert.equal((await frequencyOf(app, 'subprocess.run')).cadence, 'per_request');
+});

@@ -2,7 +2,7 @@
 // `requests.get(url)` — called several times with the same arguments in one pass of one function, to read
 // one field each time, where one call and a local variable would do.
 import { cycleRate } from '../../impact/rate.js';
-import type { CallSite } from '../../model/types.js';
+import type { CallSite, FileModel } from '../../model/types.js';
 import { withContext } from '../../model/frequency.js';
 import { fmt, fmtEs, isTestFile } from '../polling/hotpath.js';
 import { isHttpCall, isSubprocess, report } from '../support.js';
@@ -18,8 +18,8 @@ export const meta: RuleMeta = {
   severity: { handler: 'important', poll_loop: 'important', loop: 'minor', per_task: 'minor', startup: null },
   docs: {
     what: {
-      es: 'La misma llamada cara —una muestra del sistema (`psutil.virtual_memory()`), un comando, una petición HTTP— se repite con los mismos argumentos en una misma pasada de una función, para leer un campo cada vez.',
-      en: 'The same costly call — a system sample (`psutil.virtual_memory()`), a command, an HTTP request — is repeated with the same arguments in one pass of one function, to read one field each time.',
+      es: 'La misma llamada cara —una muestra del sistema (`psutil.virtual_memory()`), un comando, una petición HTTP— se repite con los mismos argumentos en una misma pasada de una función, para leer un campo cada vez (no cuenta la muestra, espera y muestra que mide un ritmo, ni el uso de disco de una ruta, que es DK409).',
+      en: 'The same costly call — a system sample (`psutil.virtual_memory()`), a command, an HTTP request — is repeated with the same arguments in one pass of one function, to read one field each time (not a sample, a wait and a sample, which measures a rate, nor the disk usage of a path, which is DK409).',
     },
     why: {
       es: 'Cada llamada vuelve a leer /proc, a lanzar el proceso o a cruzar la red: N veces el coste por petición o sondeo × 100 agentes, y los campos ni siquiera son de la misma muestra.',
@@ -34,8 +34,20 @@ export const meta: RuleMeta = {
   },
 };
 
-/** System samples: each call reads the kernel again (psutil, os.getloadavg, the /proc readers of the stdlib). */
-const SAMPLE = /^psutil\.(?!Process$)\w+$|^psutil\.Process\.\w+$|^os\.(getloadavg|times)$|^resource\.getrusage$/;
+/**
+ * System samples: each call reads the kernel again (psutil, os.getloadavg, the /proc readers of the stdlib).
+ * Not a path's metadata (`psutil.disk_usage(mount)`): DK409 reports that, once.
+ */
+const SAMPLE = /^psutil\.(?!Process$|disk_usage$)\w+$|^psutil\.Process\.\w+$|^os\.(getloadavg|times)$|^resource\.getrusage$/;
+
+/**
+ * Sample, wait, sample (`cpu_percent(); time.sleep(1); cpu_percent()`): the second call is meant to see a
+ * later value — a rate over an interval — not the same one again.
+ */
+function sampledAcrossAWait(file: FileModel, first: CallSite, last: CallSite): boolean {
+  return file.calls.some((call) => call.functionId === first.functionId && call.span.start > first.span.end && call.span.end < last.span.start &&
+    (call.callee === 'time.sleep' || call.method === 'wait'));
+}
 
 function costly(call: CallSite): boolean {
   return SAMPLE.test(call.callee) || isSubprocess(call) || !!isHttpCall(call);
@@ -50,6 +62,7 @@ export const CA805: Rule = {
       const call = withContext(project, group.first, file);
       // A function nobody in the project calls is assumed to run per task: the waste is there on every call.
       if (call.context === 'startup') continue;
+      if (sampledAcrossAWait(file, group.first, group.last)) continue;
       const rate = cycleRate(call, file);
       const unit = isSubprocess(call) ? 'subprocess' as const : isHttpCall(call) ? 'http_local' as const : 'file_read' as const;
       const extra = group.count - 1;

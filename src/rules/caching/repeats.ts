@@ -6,6 +6,8 @@ import { sourceText } from '../../model/file-index.js';
 export interface RepeatedCall {
   /** The first call of the group: where the finding goes. */
   first: CallSite;
+  /** The last call of the group. */
+  last: CallSite;
   count: number;
   /** The call as written, whitespace folded. */
   text: string;
@@ -26,7 +28,7 @@ export function repeatedCalls(file: FileModel, accept: (call: CallSite) => boole
   const repeated: RepeatedCall[] = [];
   for (const calls of groups.values()) {
     const first = calls[0]!;
-    if (calls.length >= min(first)) repeated.push({ first, count: calls.length, text: source.slice(first.span.start, first.span.end).replace(/\s+/g, ' ') });
+    if (calls.length >= min(first)) repeated.push({ first, last: calls[calls.length - 1]!, count: calls.length, text: source.slice(first.span.start, first.span.end).replace(/\s+/g, ' ') });
   }
   return repeated;
 }

@@ -14,8 +14,8 @@ export const meta: RuleMeta = {
   severity: { handler: 'important', poll_loop: 'important', loop: 'important', per_task: 'minor', startup: null },
   docs: {
     what: {
-      es: 'tempfile.NamedTemporaryFile/mkstemp/mkdtemp por cada mensaje o tarea, solo para pasar datos a otro programa y borrarlo después.',
-      en: 'tempfile.NamedTemporaryFile/mkstemp/mkdtemp for every message or task, only to hand data to another program and delete it afterwards.',
+      es: 'tempfile.NamedTemporaryFile/mkstemp/mkdtemp por cada mensaje o tarea, solo para pasar datos a otro programa y borrarlo después (no el temporal que se publica con os.replace/os.rename/os.link).',
+      en: 'tempfile.NamedTemporaryFile/mkstemp/mkdtemp for every message or task, only to hand data to another program and delete it afterwards (not a temp file published with os.replace/os.rename/os.link).',
     },
     why: {
       es: 'Cada temporal es crear + escribir + cerrar + borrar: cuatro operaciones de metadatos en /tmp (a menudo en disco), que compiten entre los 100 agentes por el mismo directorio y dejan basura si el proceso muere.',
@@ -40,7 +40,7 @@ export const DK406: Rule = {
     const findings: RuleFinding[] = [];
     for (const call of file.calls) {
       if (!TEMP_CALLS.has(call.callee)) continue;
-      // mkstemp + os.replace is the atomic-write idiom: the temp file becomes the real one.
+      // mkstemp + os.replace (or os.link) is the atomic-write idiom: the temp file becomes the real one.
       if (renamesInto(file, call.functionId)) continue;
       const at = where(project, file, call);
       if (!at.repeated) continue;

@@ -133,7 +133,8 @@ export interface HelperIo {
 
 const helperCache = new WeakMap<ProjectModel, Map<string, HelperIo[]>>();
 
-const RENAMES = new Set(['os.replace', 'os.rename', 'shutil.move', 'pathlib.Path.replace', 'pathlib.Path.rename']);
+/** Calls that publish a finished file under its final name at once; `os.link` does it and refuses to overwrite. */
+const RENAMES = new Set(['os.replace', 'os.rename', 'os.link', 'shutil.move', 'pathlib.Path.replace', 'pathlib.Path.rename', 'pathlib.Path.hardlink_to']);
 
 function isRename(call: CallSite): boolean {
   return RENAMES.has(call.callee) || ((call.method === 'replace' || call.method === 'rename') && !!call.receiver && call.args.length === 1);

@@ -18,8 +18,8 @@ export const meta: RuleMeta = {
   severity: { handler: 'minor', poll_loop: 'minor', loop: 'minor', per_task: 'minor', startup: null },
   docs: {
     what: {
-      es: 'Se construye una lista completa solo para recorrerla una vez, contarla o pasarla a sum/any/all/max/min: `for x in list(map(...))`, `for line in f.readlines()`, `sum([... for ...])`, `len([... if ...])`.',
-      en: 'A whole list is built only to walk it once, count it or hand it to sum/any/all/max/min: `for x in list(map(...))`, `for line in f.readlines()`, `sum([... for ...])`, `len([... if ...])`.',
+      es: 'Se construye una lista completa solo para recorrerla una vez, contarla o pasarla a sum/any/all/max/min: `for x in list(map(...))`, `for line in f.readlines()`, `sum([... for ...])`, `len([... if ...])`. Filtrar una lista que ya existe entera (`[n for n in os.listdir(d) if …]`) no cuenta.',
+      en: 'A whole list is built only to walk it once, count it or hand it to sum/any/all/max/min: `for x in list(map(...))`, `for line in f.readlines()`, `sum([... for ...])`, `len([... if ...])`. Filtering a list that already exists whole (`[n for n in os.listdir(d) if …]`) does not count.',
     },
     why: {
       es: 'La memoria pico pasa a ser proporcional a los datos (10.000 elementos ≈ 1 MB más por llamada, por agente) y any/all pierden el cortocircuito; con 100 agentes en paralelo son 100 copias temporales.',
@@ -40,6 +40,8 @@ const ITEM_KB = 0.1;
 
 const LAZY_SOURCE = /^(map|filter|zip|range|reversed|enumerate|iter|itertools\.\w+|os\.scandir|scandir|glob\.iglob|iglob|csv\.reader|csv\.DictReader|re\.finditer|\w+\.finditer|\w+\.iterdir|\w+\.rglob|\w+\.glob|os\.walk)\s*\(/;
 const REDUCERS = new Set(['sum', 'any', 'all', 'max', 'min']);
+/** Calls that return a whole list: a comprehension over one of them keeps that list alive anyway. */
+const EAGER_SOURCE = /\bfor\b.+?\bin\s+(os\.listdir|listdir|glob\.glob|sorted|[\w.]+\.readlines|[\w.]+\.split|[\w.]+\.splitlines)\s*\(/s;
 
 interface Match { span: Span; context: Context; rate: CycleRate; message: L10n; change: L10n; example: string; functionId?: string }
 
@@ -171,7 +173,7 @@ export const ME605: Rule = {
           change: { es: `Contar sin lista: ${a.target} = sum(1 ${loop}${condition ? ` if ${condition}` : ''}) y usar ${a.target} donde hoy está len(${a.target}).`, en: `Count without a list: ${a.target} = sum(1 ${loop}${condition ? ` if ${condition}` : ''}) and use ${a.target} where len(${a.target}) is today.` },
           example: `${a.target} = sum(1 ${loop}${condition ? ` if ${condition}` : ''})  # a count, no list\n# ... then use ${a.target} where len(${a.target}) was`,
         });
-      } else if (uses === 1 && singleIteration(code, a.target) && walkedAtSameDepth(file, a.functionId, a.target, a.loopIds[0]) &&
+      } else if (uses === 1 && !EAGER_SOURCE.test(inner) && singleIteration(code, a.target) && walkedAtSameDepth(file, a.functionId, a.target, a.loopIds[0]) &&
         !mutatesSource(file, a.functionId, a.target, inner) && !outlivesWith(file, a)) {
         matches.push({
           span: a.span, context, rate: rateAt(file, a.functionId, a.loopIds, a.span), functionId: a.functionId,

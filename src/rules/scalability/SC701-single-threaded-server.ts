@@ -1,7 +1,7 @@
 import { ASSUMED } from '../../impact/rate.js';
 import type { Operation, UnitId } from '../../impact/types.js';
 import type { L10n, Rule, RuleFinding, RuleMeta, Severity } from '../types.js';
-import { num, report } from '../support.js';
+import { keyword, num, report } from '../support.js';
 import { handlerWork, serverConstructionsIn, threadedCounterpart, type HandlerWork, type ServerConstruction } from './servers.js';
 
 export const meta: RuleMeta = {
@@ -14,8 +14,8 @@ export const meta: RuleMeta = {
   severity: { handler: 'critical', poll_loop: 'critical', loop: 'critical', per_task: 'critical', startup: 'critical' },
   docs: {
     what: {
-      es: 'Construye un `HTTPServer`/`TCPServer` (o una subclase sin `ThreadingMixIn`/`ForkingMixIn`): atiende las peticiones de una en una.',
-      en: 'Builds an `HTTPServer`/`TCPServer` (or a subclass without `ThreadingMixIn`/`ForkingMixIn`): it serves requests one at a time.',
+      es: 'Construye un `HTTPServer`/`TCPServer` (o una subclase sin `ThreadingMixIn`/`ForkingMixIn`), o arranca bottle con `run()` sin `server=` (el `WSGIServer` de wsgiref): atiende las peticiones de una en una.',
+      en: 'Builds an `HTTPServer`/`TCPServer` (or a subclass without `ThreadingMixIn`/`ForkingMixIn`), or starts bottle with `run()` and no `server=` (the `WSGIServer` of wsgiref): it serves requests one at a time.',
     },
     why: {
       es: 'Con 100 agentes a 1 petición/s llegan 100 peticiones/s a un único hilo: si el manejador tarda 10 ms el servidor está al 100 % y la cola crece sin límite; una sola petición lenta (un sleep, un subproceso, un peer colgado, un cliente keep-alive) bloquea a los 100 agentes.',
@@ -52,6 +52,11 @@ function example(server: ServerConstruction, variable: string): string {
   const handlerName = server.handler?.text ?? 'Handler';
   const stem = /^[A-Za-z_]\w*$/.test(handlerName) ? handlerName.replace(/(Request)?Handler$/, '') : '';
   const counterpart = threadedCounterpart(server.stdlibClass);
+  if (server.bottle) {
+    const host = keyword(server.call, 'host')?.expr.text ?? '"127.0.0.1"';
+    const port = keyword(server.call, 'port')?.expr.text ?? '8080';
+    return `${counterpart.importLine}\nimport bottle\n\n\nclass ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):\n    daemon_threads = True\n\n\n# instead of ${server.call.calleeText}(...): the same app, one thread per request\nmake_server(${host}, ${port}, bottle.default_app(), server_class=ThreadingWSGIServer).serve_forever()`;
+  }
   if (server.stdlibClass.endsWith('WSGIServer')) {
     return `${counterpart.importLine}\n\n\nclass ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):\n    daemon_threads = True\n\n\n${variable} = make_server(${args}, server_class=ThreadingWSGIServer)\n${variable}.serve_forever()`;
   }

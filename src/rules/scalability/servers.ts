@@ -5,6 +5,7 @@ import { blockingInFunction, isTestFile, UNIT_MID_MS, type BlockingOp } from '..
 import { classInfo, resolveClass, type ClassEntry } from '../../model/calls.js';
 import { definedAnswersIn, memoPerCall, type CallAnswer } from '../../model/memo.js';
 import { keyword, positional } from '../support.js';
+import { sourceText } from '../../model/file-index.js';
 
 /** Stdlib servers that handle one request at a time. */
 const SINGLE_THREADED = new Set([
@@ -21,6 +22,8 @@ const CONCURRENT = new Set([
   'SocketServer.ForkingTCPServer',
 ]);
 const MAKE_SERVER = new Set(['wsgiref.simple_server.make_server']);
+/** bottle's `run()`: with no `server=` (or `server="wsgiref"`) it serves on wsgiref's single-threaded WSGIServer. */
+const BOTTLE_RUN = new Set(['bottle.run', 'bottle.Bottle.run']);
 
 export interface ServerConstruction {
   call: CallSite;
@@ -38,6 +41,8 @@ export interface ServerConstruction {
   handler?: Expr;
   /** Bound to port 0 or built in a test module: a test or ephemeral server. */
   ephemeral: boolean;
+  /** Started by bottle's `run()` rather than constructed directly. */
+  bottle?: boolean;
 }
 
 export function projectClass(project: ProjectModel, file: FileModel, dotted: string): ClassEntry | undefined {
@@ -113,6 +118,7 @@ export const serverConstruction: CallAnswer<ServerConstruction | undefined> = me
 export const serverConstructionsIn = definedAnswersIn(serverConstruction);
 
 function construction(project: ProjectModel, file: FileModel, call: CallSite): ServerConstruction | undefined {
+  if (BOTTLE_RUN.has(call.callee) || (call.callee === 'run' && /^from\s+bottle\s+import\s+\*/m.test(sourceText(file)))) return bottleRun(file, call);
   const known = SINGLE_THREADED.has(call.callee) || CONCURRENT.has(call.callee) || MAKE_SERVER.has(call.callee);
   if (!known && (call.method !== undefined && call.receiver !== undefined && !/^[\w.]+$/.test(call.receiver) || !projectClass(project, file, call.callee))) return undefined;
   // Most project classes constructed are not servers: that is known before anything else is looked at.
@@ -150,6 +156,15 @@ function construction(project: ProjectModel, file: FileModel, call: CallSite): S
   return {
     ...base, stdlibClass: chain.stdlib, threaded: chain.threaded, projectClass: subclass, customActivate: chain.customActivate,
     backlog: chain.backlog ?? assignedBacklog(subclass.file) ?? assignedBacklog(file),
+  };
+}
+
+function bottleRun(file: FileModel, call: CallSite): ServerConstruction | undefined {
+  const server = keyword(call, 'server')?.expr;
+  if (server && !(server.value.kind === 'string' && server.value.value === 'wsgiref')) return undefined;
+  return {
+    call, classText: `${call.calleeText}`, customActivate: false, ephemeral: isTestFile(file), bottle: true,
+    stdlibClass: 'wsgiref.simple_server.WSGIServer', threaded: false, backlog: assignedBacklog(file),
   };
 }
 
