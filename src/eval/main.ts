@@ -76,7 +76,9 @@ function pct(value: number): string {
 }
 
 /** The corpora `npm run eval` scores by default: the dev corpus, then each blind half that is present. */
-const DEFAULT_CORPORA = ['test/corpus', 'test/blind/tune', 'test/blind/holdout'];
+/** The held-out half is the final check: scored only when asked for (`--holdout`), so tuning never sees it by accident. */
+const DEFAULT_CORPORA = ['test/corpus', 'test/blind/tune'];
+const HOLDOUT = 'test/blind/holdout';
 
 function row(name: string, s: Score): string {
   return `${name.padEnd(14)} ${pct(s.precision).padStart(9)} ${pct(s.recall).padStart(7)} ${String(s.truePositives).padStart(4)} ${String(s.falsePositives).padStart(4)} ${String(s.falseNegatives).padStart(4)}`;
@@ -102,7 +104,8 @@ async function main(): Promise<void> {
   const at = args.indexOf('--corpus');
   if (at >= 0 && !args[at + 1]) throw new Error('--corpus needs a folder with a labels.json');
   const chosen = at >= 0 ? [args[at + 1]!] : args.filter((arg) => !arg.startsWith('--'));
-  const corpora = chosen.length > 0 ? chosen : DEFAULT_CORPORA.filter((dir) => existsSync(join(dir, 'labels.json')));
+  const defaults = args.includes('--holdout') ? [...DEFAULT_CORPORA, HOLDOUT] : DEFAULT_CORPORA;
+  const corpora = chosen.length > 0 ? chosen : defaults.filter((dir) => existsSync(join(dir, 'labels.json')));
   const verbose = args.includes('--verbose');
   for (const [index, corpus] of corpora.entries()) {
     if (index > 0) console.log('');
