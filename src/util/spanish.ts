@@ -29,7 +29,6 @@ const ENGLISH_FRAGMENTS: [RegExp, string][] = [
   [/\b(\d+) writes?\b/g, '$1 escrituras'],
   [/\b(\d+) subprocess(?:es)?\b(?!\.)/g, '$1 subprocesos'],
   [/\(pure-Python loop over ([^)]+)\)/g, '(bucle Python puro sobre $1)'],
-  [/\bcada un intervalo desconocido\b/g, 'a un intervalo desconocido'],
 ];
 
 function prose(part: string): string {

@@ -97,7 +97,7 @@ export function opsWords(ops: Operation[]): string {
 /** How the interval was written: `0.5 s (POLL_INTERVAL, $OPENCLAW_POLL default "0.5")`. */
 export function intervalText(project: ProjectModel, file: FileModel, loop: LoopInfo): L10n {
   const poll = loop.poll!;
-  if (poll.intervalSeconds === undefined) return { es: `un intervalo desconocido (${poll.intervalText})`, en: `an unknown interval (${poll.intervalText})` };
+  if (poll.intervalSeconds === undefined) return { es: `? s (${poll.intervalText}: desconocido en el código)`, en: `? s (${poll.intervalText}: not known from the code)` };
   const seconds = fmt(poll.intervalSeconds);
   if (poll.intervalSource === 'literal') return { es: `${seconds.replace('.', ',')} s`, en: `${seconds} s` };
   const sleepFile = project.files.find((f) => f.path === poll.sleepFile) ?? file;

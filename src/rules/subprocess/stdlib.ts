@@ -101,7 +101,7 @@ const TABLE: Record<string, Entry> = {
   unzip: { stdlib: 'zipfile', es: 'extraer con zipfile', en: 'extract with zipfile', example: (o) => `with zipfile.ZipFile(${op(o, 0, 'archive')}) as zf:\n    zf.extractall(target)` },
   zip: { stdlib: 'zipfile / shutil.make_archive', es: 'comprimir con zipfile o shutil.make_archive', en: 'compress with zipfile or shutil.make_archive', example: (o) => `shutil.make_archive(${op(o, 0, 'base_name')}, "zip", ${op(o, 1, 'folder')})` },
   df: { stdlib: 'shutil.disk_usage', es: 'usar shutil.disk_usage()', en: 'use shutil.disk_usage()', example: (o) => `total, used, free = shutil.disk_usage(${op(o, 0, '"/"')})` },
-  true: { stdlib: '(nothing)', es: 'no lanzar nada', en: 'spawn nothing', example: () => 'pass  # the command did nothing' },
+  true: { stdlib: '`pass`', es: 'no lanzar nada', en: 'spawn nothing', example: () => 'pass  # the command did nothing' },
 };
 TABLE['['] = TABLE.test!;
 /** The stdlib entry of a program name; undefined for any other name (`constructor` included). */
