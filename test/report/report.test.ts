@@ -266,3 +266,12 @@ test('a proposal that rewrites a do_GET/do_POST keeps its response: status, head
   assert.match(demo, /^ {4}self\._send\(202, \{"id": task\["id"\], "queued": queued\}\)$/m);
   assert.doesNotMatch(demo, /time\.sleep\(0\.5\)\n/);
 });
+
+test('section 1 says each kind of fact once (servers, poll loops, memory, unit costs) and the roadmap lists one change once for all its sites', () => {
+  const md = clawperf(['analyze', DEMO, '--lang', 'es']);
+  const diagnosis = section(md, /^## 1\./);
+  for (const start of ['- Servidores HTTP: ', '- Bucles de sondeo: ', '- Coste estimado por agente']) assert.equal(diagnosis.filter((l) => l.startsWith(start)).length, 1, start);
+  assert.match(diagnosis.find((l) => l.startsWith('- Bucles de sondeo: '))!, /agent\.py:127` cada 0,05 s.*shell\.py:49` cada 0,2 s/);
+  assert.ok(!diagnosis.some((l) => /^- (Memoria|Costes unitarios|Servidor HTTP |Bucle de sondeo )/.test(l)));
+  assert.match(md, /^- \[ \] .* — `[^`]*agent\.py:130`, `[^`]*dispatcher\.py:68` \[SC703\] \(/m);
+});
