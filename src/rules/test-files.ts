@@ -3,8 +3,8 @@
 // `include-tests = true` turns the exemption off, for the run the engine wraps in `withTestPaths`.
 import ignore from 'ignore';
 
-/** `tests/`, `test/` (not this repository's `test/fixtures/` and `test/corpus/`), `test_*.py`, `*_test.py`, `conftest.py`. */
-const DEFAULT_TEST_FILE = /(^|\/)tests\/|(^|\/)test\/(?!fixtures\/|corpus\/)|(^|\/)test_[^/]*\.py$|_test\.py$|(^|\/)conftest\.py$/;
+/** `tests/`, `test/` (not this repository’s `test/fixtures/`, `test/corpus/` and `test/blind/`), `test_*.py`, `*_test.py`, `conftest.py`. */
+const DEFAULT_TEST_FILE = /(^|\/)tests\/|(^|\/)test\/(?!fixtures\/|corpus\/|blind\/)|(^|\/)test_[^/]*\.py$|_test\.py$|(^|\/)conftest\.py$/;
 
 /** The default test paths, in words, for `--show-settings` and the docs. */
 export const DEFAULT_TEST_PATHS = ['tests/', 'test/', 'test_*.py', '*_test.py', 'conftest.py'];
