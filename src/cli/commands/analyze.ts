@@ -237,6 +237,8 @@ export async function runAnalyze(paths: string[], cliOptions: AnalyzeCliOptions)
   if (result.summary.files === 0) {
     // Nothing analysed is not an all-clear: no report, no capacity verdict, no memory update.
     const where = paths.join(', ') || '.';
+    // Why nothing was read (a FIFO or unreadable file skipped) goes before the one-line refusal.
+    if (!options.quiet) for (const warning of result.warnings) warn(warning);
     if (paths.length) throw new UsageError(`nothing analysed: no Python files in ${where}`);
     if (!options.quiet) note(`nothing analysed: no Python files in ${where}`);
     return 0;
