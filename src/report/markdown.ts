@@ -102,20 +102,18 @@ function diagnosis(data: ReportData): string[] {
     `- Operaciones de fichero en el código: ${ops.handler} en handlers, ${ops.poll_loop} en bucles de sondeo, ${ops.loop + ops.per_task} por tarea/iteración, ${ops.startup} al arrancar.`,
     `- File operations in the code: ${ops.handler} in handlers, ${ops.poll_loop} in poll loops, ${ops.loop + ops.per_task} per task/iteration, ${ops.startup} at start-up.`));
   const per = totals.perAgent;
+  // The unit costs' source in the same line as the estimate they make.
+  const unitCosts = s(lang,
+    `costes unitarios ${data.costSource === 'measured' ? `medidos en esta máquina (clawperf calibrate${data.measuredAt ? `, ${data.measuredAt.slice(0, 10)}` : ''})` : data.costSource === 'mixed' ? 'en parte medidos aquí, en parte de referencia' : 'de la tabla de referencia del brief; `clawperf calibrate` los mide aquí'}`,
+    `unit costs ${data.costSource === 'measured' ? `measured on this machine (clawperf calibrate${data.measuredAt ? `, ${data.measuredAt.slice(0, 10)}` : ''})` : data.costSource === 'mixed' ? 'partly measured here, partly reference' : 'from the brief’s reference table; `clawperf calibrate` measures them here'}`);
   lines.push(s(lang,
-    `- Coste estimado por agente (suma de los hallazgos): ${formatNumber(per.diskOps, lang)} operaciones de disco/s, ${formatNumber(per.processes, lang)} procesos/s, ${formatNumber(per.tcpConnections, lang)} conexiones TCP/s, ${formatNumber(per.cores.low * 1000, lang)}–${formatNumber(per.cores.high * 1000, lang)} ms de CPU/E-S por segundo.`,
-    `- Estimated cost per agent (sum of the findings): ${formatNumber(per.diskOps, lang)} disk operations/s, ${formatNumber(per.processes, lang)} processes/s, ${formatNumber(per.tcpConnections, lang)} TCP connections/s, ${formatNumber(per.cores.low * 1000, lang)}–${formatNumber(per.cores.high * 1000, lang)} ms of CPU/IO per second.`));
+    `- Coste estimado por agente (suma de los hallazgos, ${unitCosts}): ${formatNumber(per.diskOps, lang)} operaciones de disco/s, ${formatNumber(per.processes, lang)} procesos/s, ${formatNumber(per.tcpConnections, lang)} conexiones TCP/s, ${formatNumber(per.cores.low * 1000, lang)}–${formatNumber(per.cores.high * 1000, lang)} ms de CPU/E-S por segundo, ~${formatNumber(totals.memoryPerAgentMB.high, lang)} MB de memoria (proceso Python base + lo que retienen los hallazgos).`,
+    `- Estimated cost per agent (sum of the findings, ${unitCosts}): ${formatNumber(per.diskOps, lang)} disk operations/s, ${formatNumber(per.processes, lang)} processes/s, ${formatNumber(per.tcpConnections, lang)} TCP connections/s, ${formatNumber(per.cores.low * 1000, lang)}–${formatNumber(per.cores.high * 1000, lang)} ms of CPU/IO per second, ~${formatNumber(totals.memoryPerAgentMB.high, lang)} MB of memory (base Python process + what the findings hold).`));
   const total = totals.total;
   lines.push(s(lang,
-    `- Con ${agents} agentes: ${formatNumber(total.diskOps, lang)} operaciones de disco/s (${formatNumber(total.fsyncs, lang)} fsync/s), ${formatNumber(total.processes, lang)} procesos/s, ${formatNumber(total.tcpConnections, lang)} conexiones/s (${formatNumber(total.timeWait, lang)} sockets en TIME_WAIT), ${formatNumber(total.cores.low, lang)}–${formatNumber(total.cores.high, lang)} núcleos ocupados; crecimiento ${totals.growth === 'quadratic' ? 'cuadrático con N' : 'lineal con N'}.`,
-    `- At ${agents} agents: ${formatNumber(total.diskOps, lang)} disk operations/s (${formatNumber(total.fsyncs, lang)} fsync/s), ${formatNumber(total.processes, lang)} processes/s, ${formatNumber(total.tcpConnections, lang)} connections/s (${formatNumber(total.timeWait, lang)} sockets in TIME_WAIT), ${formatNumber(total.cores.low, lang)}–${formatNumber(total.cores.high, lang)} cores busy; growth ${totals.growth === 'quadratic' ? 'quadratic in N' : 'linear in N'}.`));
-  lines.push(s(lang,
-    `- Memoria: ~${formatNumber(totals.memoryPerAgentMB.high, lang)} MB por agente (proceso Python base + lo que retienen los hallazgos), ~${formatNumber(total.memoryMB, lang)} MB con ${agents} agentes.`,
-    `- Memory: ~${formatNumber(totals.memoryPerAgentMB.high, lang)} MB per agent (base Python process + what the findings hold), ~${formatNumber(total.memoryMB, lang)} MB at ${agents} agents.`));
+    `- Con ${agents} agentes: ${formatNumber(total.diskOps, lang)} operaciones de disco/s (${formatNumber(total.fsyncs, lang)} fsync/s), ${formatNumber(total.processes, lang)} procesos/s, ${formatNumber(total.tcpConnections, lang)} conexiones/s (${formatNumber(total.timeWait, lang)} sockets en TIME_WAIT), ${formatNumber(total.cores.low, lang)}–${formatNumber(total.cores.high, lang)} núcleos ocupados, ~${formatNumber(total.memoryMB, lang)} MB; crecimiento ${totals.growth === 'quadratic' ? 'cuadrático con N' : 'lineal con N'}.`,
+    `- At ${agents} agents: ${formatNumber(total.diskOps, lang)} disk operations/s (${formatNumber(total.fsyncs, lang)} fsync/s), ${formatNumber(total.processes, lang)} processes/s, ${formatNumber(total.tcpConnections, lang)} connections/s (${formatNumber(total.timeWait, lang)} sockets in TIME_WAIT), ${formatNumber(total.cores.low, lang)}–${formatNumber(total.cores.high, lang)} cores busy, ~${formatNumber(total.memoryMB, lang)} MB; growth ${totals.growth === 'quadratic' ? 'quadratic in N' : 'linear in N'}.`));
   if (data.capacityLines.length) lines.push(...data.capacityLines);
-  lines.push(s(lang,
-    `- Costes unitarios: ${data.costSource === 'measured' ? `medidos en esta máquina (clawperf calibrate${data.measuredAt ? `, ${data.measuredAt.slice(0, 10)}` : ''})` : data.costSource === 'mixed' ? 'en parte medidos aquí, en parte de referencia' : 'tabla de referencia del brief (ejecute `clawperf calibrate` para medirlos aquí)'}.`,
-    `- Unit costs: ${data.costSource === 'measured' ? `measured on this machine (clawperf calibrate${data.measuredAt ? `, ${data.measuredAt.slice(0, 10)}` : ''})` : data.costSource === 'mixed' ? 'partly measured here, partly reference' : 'the brief’s reference table (run `clawperf calibrate` to measure them here)'}.`));
   if (data.memoryNotes.length) lines.push(...data.memoryNotes.map((note) => `- ${note}`));
   if (data.unflagged.length) {
     lines.push(s(lang, '- Puntos calientes en ejecución que ninguna regla marcó:', '- Runtime hot spots no rule flagged:'));
@@ -126,17 +124,18 @@ function diagnosis(data: ReportData): string[] {
 
 function serverLines(facts: ProjectFacts, lang: Lang): string[] {
   if (!facts.servers.length && !facts.handlerClasses.length) return [s(lang, '- Servidores HTTP: ninguno encontrado.', '- HTTP servers: none found.')];
-  const lines = facts.servers.map((server) => {
+  // One line for all of them: the report's length budget (≤ 250 lines) goes to the points.
+  const parts = facts.servers.map((server) => {
     const methods = server.handlerMethods.length ? ` (${server.handlerMethods.join(', ')})` : '';
     return s(lang,
-      `- Servidor HTTP ${where(server)}: \`${server.serverClass}\` ${server.threaded ? 'con hilos' : '**de un solo hilo**'}, handler \`${server.handlerClass ?? '?'}\`${methods}.`,
-      `- HTTP server ${where(server)}: \`${server.serverClass}\` ${server.threaded ? 'threaded' : '**single-threaded**'}, handler \`${server.handlerClass ?? '?'}\`${methods}.`);
+      `${where(server)} \`${server.serverClass}\` ${server.threaded ? 'con hilos' : '**de un solo hilo**'}, handler \`${server.handlerClass ?? '?'}\`${methods}`,
+      `${where(server)} \`${server.serverClass}\` ${server.threaded ? 'threaded' : '**single-threaded**'}, handler \`${server.handlerClass ?? '?'}\`${methods}`);
   });
   const served = new Set(facts.servers.map((server) => server.handlerClass?.split('.').pop()));
   for (const handler of facts.handlerClasses.filter((h) => !served.has(h.name))) {
-    lines.push(s(lang, `- Handler HTTP ${where(handler)}: \`${handler.name}\` (${handler.methods.join(', ') || '—'}).`, `- HTTP handler ${where(handler)}: \`${handler.name}\` (${handler.methods.join(', ') || '—'}).`));
+    parts.push(s(lang, `handler sin servidor ${where(handler)} \`${handler.name}\` (${handler.methods.join(', ') || '—'})`, `handler without a server ${where(handler)} \`${handler.name}\` (${handler.methods.join(', ') || '—'})`));
   }
-  return lines;
+  return [s(lang, `- Servidores HTTP: ${parts.join('; ')}.`, `- HTTP servers: ${parts.join('; ')}.`)];
 }
 
 const FILE_OPS = { es: ['operación de fichero', 'operaciones de fichero'], en: ['file operation', 'file operations'] } as { es: [string, string]; en: [string, string] };
@@ -144,13 +143,14 @@ const SUBPROCESSES = { es: ['subproceso', 'subprocesos'], en: ['subprocess', 'su
 
 function pollLines(facts: ProjectFacts, lang: Lang): string[] {
   if (!facts.pollLoops.length) return [s(lang, '- Bucles de sondeo: ninguno encontrado.', '- Polling loops: none found.')];
-  return facts.pollLoops.map((loop) => {
+  const parts = facts.pollLoops.map((loop) => {
     const interval = loop.intervalSeconds !== undefined ? `${formatNumber(loop.intervalSeconds, lang)} s` : `? (${loop.intervalText})`;
     const source = { literal: s(lang, 'literal', 'literal'), constant: s(lang, 'constante', 'constant'), environment: s(lang, 'variable de entorno, valor por defecto', 'environment default'), 'argument-default': s(lang, 'argumento', 'argument default'), unknown: s(lang, 'desconocido', 'unknown') }[loop.intervalSource] ?? loop.intervalSource;
     return s(lang,
-      `- Bucle de sondeo ${where(loop)}: cada ${interval} (\`${loop.intervalText}\`, ${source})${loop.backoff ? ', con back-off' : ', sin back-off'}; ${pluralize(loop.fileOpsPerPoll, lang, FILE_OPS.es, FILE_OPS.en)} y ${pluralize(loop.subprocessesPerPoll, lang, SUBPROCESSES.es, SUBPROCESSES.en)} por vuelta.`,
-      `- Polling loop ${where(loop)}: every ${interval} (\`${loop.intervalText}\`, ${source})${loop.backoff ? ', with back-off' : ', no back-off'}; ${pluralize(loop.fileOpsPerPoll, lang, FILE_OPS.es, FILE_OPS.en)} and ${pluralize(loop.subprocessesPerPoll, lang, SUBPROCESSES.es, SUBPROCESSES.en)} per pass.`);
+      `${where(loop)} cada ${interval} (\`${loop.intervalText}\`, ${source})${loop.backoff ? ', con back-off' : ', sin back-off'}, ${pluralize(loop.fileOpsPerPoll, lang, FILE_OPS.es, FILE_OPS.en)} y ${pluralize(loop.subprocessesPerPoll, lang, SUBPROCESSES.es, SUBPROCESSES.en)} por vuelta`,
+      `${where(loop)} every ${interval} (\`${loop.intervalText}\`, ${source})${loop.backoff ? ', with back-off' : ', no back-off'}, ${pluralize(loop.fileOpsPerPoll, lang, FILE_OPS.es, FILE_OPS.en)} and ${pluralize(loop.subprocessesPerPoll, lang, SUBPROCESSES.es, SUBPROCESSES.en)} per pass`);
   });
+  return [s(lang, `- Bucles de sondeo: ${parts.join('; ')}.`, `- Polling loops: ${parts.join('; ')}.`)];
 }
 
 // ---------- section 2: the top points by price, one bullet per call site
@@ -172,7 +172,7 @@ function annotations(f: PricedFinding, lang: Lang): string {
 
 /** `file:line` and the rule tags of a point: `shell.py:18` [SP501 SP504 SP505 PA903]. */
 function site(point: Point): string {
-  return `${where(point.lead)} [${[...new Set(point.findings.map((f) => f.rule))].join(' ')}]`;
+  return sites([point]);
 }
 
 /** One line for what a section leaves out, and where it is. `what`: lower cost (section 2) or lower saving per day (a phase). */
@@ -272,6 +272,21 @@ function byValue(a: Point, b: Point): number {
   return b.saving / PHASE_DAYS[b.lead.phase] - a.saving / PHASE_DAYS[a.lead.phase] || comparePoints(a, b);
 }
 
+/** Points whose lead is the same rule with the same title and the same saving: one roadmap item, several sites. */
+function sameChangeGroups(points: Point[], lang: Lang): Point[][] {
+  const groups = new Map<string, Point[]>();
+  for (const p of points) {
+    const key = `${p.lead.rule}\u0000${p.lead.title[lang]}\u0000${p.lead.impact.improvement}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  return [...groups.values()];
+}
+
+/** `a.py:1`, `b.py:2` [RULES]: the sites of a group of points and their rule tags. */
+function sites(group: Point[]): string {
+  return `${group.map((p) => where(p.lead)).join(', ')} [${[...new Set(group.flatMap((p) => p.findings.map((f) => f.rule)))].join(' ')}]`;
+}
+
 function roadmap(data: ReportData, list: Point[]): string[] {
   const { lang } = data;
   const lines: string[] = [];
@@ -282,7 +297,7 @@ function roadmap(data: ReportData, list: Point[]): string[] {
       continue;
     }
     const items = list.filter((p) => p.lead.phase === phase).sort(byValue);
-    for (const point of items.slice(0, MAX_PHASE_ITEMS[phase])) lines.push(`- [ ] ${point.lead.title[lang]} — ${site(point)} (${point.lead.impact.improvement})`);
+    lines.push(...sameChangeGroups(items.slice(0, MAX_PHASE_ITEMS[phase]), lang).map((group) => `- [ ] ${group[0]!.lead.title[lang]} — ${sites(group)} (${group[0]!.lead.impact.improvement})`));
     if (!items.length) lines.push(s(lang, '- [ ] Nada pendiente en esta fase.', '- [ ] Nothing pending in this phase.'));
     if (items.length > MAX_PHASE_ITEMS[phase]) lines.push('', ...rest(items.length - MAX_PHASE_ITEMS[phase], lang, 'saving'));
     lines.push('');

@@ -225,12 +225,13 @@ test('proposals reuse the atomic writer and the requests.Session the project alr
 
 test('every proposal fixes its whole finding: the same problem elsewhere gets its own change, the same change says where else it applies', () => {
   const md = clawperf(['analyze', DEMO, '--lang', 'es']);
-  const block = md.split(/^### Punto: /m).find((b) => /^.*shell\.py:18` \[/.test(b))!;
-  const own = block.split('\n').find((l) => l.startsWith('  - El mismo problema en otros puntos'))!;
-  for (const [site, command] of [['shell.py:10', 'open'], ['shell.py:27', 'du'], ['status_api.py:57', 'uptime'], ['shell.py:32', 'notify-send']]) {
-    assert.match(own, new RegExp(`${site.replace('.', '\\.')}\` \\([^)]*${command}`), `${site} (${command}) has its own change in the shell.py:18 block`);
+  const blockAt = (site: string) => md.split(/^### Punto: /m).find((b) => new RegExp(`^.*${site.replace('.', '\\.')}\` \\[`).test(b))!;
+  // The SP501-led block lists SP501's other sites (shell.py:18 is led by PA903 since the load model prices it higher).
+  const own = blockAt('shell.py:10').split('\n').find((l) => l.startsWith('  - El mismo problema en otros puntos'))!;
+  for (const [site, command] of [['shell.py:18', 'systemctl'], ['shell.py:27', 'du'], ['status_api.py:57', 'uptime'], ['shell.py:32', 'notify-send']]) {
+    assert.match(own, new RegExp(`${site.replace('.', '\\.')}\` \\([^)]*${command}`), `${site} (${command}) has its own change in the shell.py:10 block`);
   }
-  assert.match(block, /^ {2}- El mismo cambio vale para .*status_api\.py:57` \(SP504\)/m);
+  assert.match(blockAt('shell.py:18'), /^ {2}- El mismo cambio vale para .*status_api\.py:57` \(SP504\)/m);
   const concise = clawperf(['analyze', DEMO, '--format', 'concise', '--lang', 'en']).split('\n');
   assert.match(concise.find((l) => l.includes('status_api.py:50:'))!, /\[same change at [^\]]*agent\.py:102/);
   assert.match(concise.find((l) => l.includes('agent.py:102:'))!, /\[same change at [^\]]*status_api\.py:50/);
@@ -264,4 +265,13 @@ test('a proposal that rewrites a do_GET/do_POST keeps its response: status, head
   const demo = JSON.parse(clawperf(['analyze', DEMO, '--format', 'json', '--lang', 'en'])).findings.find((f: { rule: string }) => f.rule === 'IO104').proposal.example as string;
   assert.match(demo, /^ {4}self\._send\(202, \{"id": task\["id"\], "queued": queued\}\)$/m);
   assert.doesNotMatch(demo, /time\.sleep\(0\.5\)\n/);
+});
+
+test('section 1 says each kind of fact once (servers, poll loops, memory, unit costs) and the roadmap lists one change once for all its sites', () => {
+  const md = clawperf(['analyze', DEMO, '--lang', 'es']);
+  const diagnosis = section(md, /^## 1\./);
+  for (const start of ['- Servidores HTTP: ', '- Bucles de sondeo: ', '- Coste estimado por agente']) assert.equal(diagnosis.filter((l) => l.startsWith(start)).length, 1, start);
+  assert.match(diagnosis.find((l) => l.startsWith('- Bucles de sondeo: '))!, /agent\.py:127` cada 0,05 s.*shell\.py:49` cada 0,2 s/);
+  assert.ok(!diagnosis.some((l) => /^- (Memoria|Costes unitarios|Servidor HTTP |Bucle de sondeo )/.test(l)));
+  assert.match(md, /^- \[ \] .* — `[^`]*agent\.py:130`, `[^`]*dispatcher\.py:68` \[SC703\] \(/m);
 });

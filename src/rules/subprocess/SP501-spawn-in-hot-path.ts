@@ -132,9 +132,11 @@ export const SP501: Rule = {
       } else {
         const iterable = loop?.iterableText ?? 'items';
         const item = targets[0] ?? 'item';
+        // Without a loop there is no iterable to name: the Spanish sentence must not borrow the example's `items`.
+        const of = loop ? { es: ` de \`${iterable}\``, en: ` for \`${iterable}\`` } : { es: '', en: '' };
         change = {
-          es: `Si la herramienta acepta varios elementos, una sola llamada para todos; si no, lanzar los procesos de ${iterable} en un ThreadPoolExecutor acotado para que sus esperas se solapen, o hacer el trabajo con la stdlib.`,
-          en: `If the tool takes several items, one call for all of them; otherwise run the processes for ${iterable} in a bounded ThreadPoolExecutor so their waits overlap, or do the work with the stdlib.`,
+          es: `Si la herramienta acepta varios elementos, una sola llamada para todos; si no, lanzar los procesos${of.es} en un ThreadPoolExecutor acotado para que sus esperas se solapen, o hacer el trabajo con la stdlib.`,
+          en: `If the tool takes several items, one call for all of them; otherwise run the processes${of.en} in a bounded ThreadPoolExecutor so their waits overlap, or do the work with the stdlib.`,
         };
         example = `from concurrent.futures import ThreadPoolExecutor\n\ndef _one(${item}):\n    return ${runExpr(call, command, 'check=True, timeout=60')}\n\nwith ThreadPoolExecutor(max_workers=4) as pool:  # bounded: 4 children at a time\n    results = list(pool.map(_one, ${iterable}))`;
         expected = [{ unit: 'subprocess', count: 1 }];
