@@ -6,6 +6,7 @@ import type { Lang } from './types.js';
 /** English comment phrase → Spanish, longest and most specific first; `$1` carries the code the phrase names. */
 const PHRASES: [RegExp, string][] = [
   // Whole sentences.
+  [/the same app, one thread per request/, 'la misma aplicación, un hilo por petición'],
   [/^no (.+): answer at once, with the same response$/, 'sin $1: responder enseguida, con la misma respuesta'],
   [/reuses the project's own (\S+) \((\S+)\)/, 'reutiliza $1, que el proyecto ya tiene ($2)'],
   [/an IPC message is read from the page cache at once; it does not need to reach the platter first\./, 'un mensaje IPC se lee al instante de la caché de páginas; no necesita llegar antes al disco.'],
