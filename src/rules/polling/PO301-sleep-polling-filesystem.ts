@@ -75,12 +75,12 @@ export const PO301: Rule = {
       // A wait that ends (`while not os.path.exists(p)`) in cold code runs once: milder.
       if (!loop.unbounded && loopContext(project, file, loop) === 'startup') severity = 'minor';
       const words = opsWords(current);
-      const itemWords = perItem.length ? opsWords(operationsOf(perItem)) : '';
+      const itemWords = perItem.length ? opsWords(operationsOf(perItem)) : undefined;
       findings.push(...report(meta, loop.span, 'poll_loop', {
         severity,
         message: {
-          es: `Bucle que sondea \`${folder}\` cada ${every.es} con ${words} por vuelta${itemWords ? ` (más ${itemWords} por mensaje)` : ''}`,
-          en: `Loop polls \`${folder}\` every ${every.en} with ${words} per pass${itemWords ? ` (plus ${itemWords} per message)` : ''}`,
+          es: `Bucle que sondea \`${folder}\` cada ${every.es} con ${words.es} por vuelta${itemWords ? ` (más ${itemWords.es} por mensaje)` : ''}`,
+          en: `Loop polls \`${folder}\` every ${every.en} with ${words.en} per pass${itemWords ? ` (plus ${itemWords.en} per message)` : ''}`,
         },
         whyAtScale: {
           es: `${agents} agentes × ${fmtEs(rate.perSecond)} sondeos/s = ${fmtEs(pollsPerSecond)} sondeos/s → ${perSecondWords.es}, ${cpu.es}, aunque no llegue ningún mensaje`,

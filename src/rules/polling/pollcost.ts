@@ -88,10 +88,19 @@ export function rateWords(ops: Operation[], perSecond: number): L10n {
   return { es: parts.map((p) => `${p.ne} ${p.w.es}/s`).join(' + '), en: parts.map((p) => `${p.n} ${p.w.en}/s`).join(' + ') };
 }
 
-/** `2 listdir + 1 read`: the operations of a pass as words. */
-export function opsWords(ops: Operation[]): string {
-  const names: Partial<Record<UnitId, string>> = { listdir: 'listdir', file_read: 'read', stat: 'stat', file_write: 'write', fsync: 'fsync', http_local: 'HTTP', http_external: 'HTTP', subprocess: 'subprocess' };
-  return ops.map((o) => `${fmt(o.count)} ${names[o.unit] ?? o.unit}`).join(' + ');
+/** `2 listdir + 1 read` (`2 listdir + 1 lectura`): the operations of a pass as words. */
+export function opsWords(ops: Operation[]): L10n {
+  const names: Partial<Record<UnitId, [string, string, string]>> = {
+    // [English, Spanish singular, Spanish plural]
+    listdir: ['listdir', 'listdir', 'listdir'], file_read: ['read', 'lectura', 'lecturas'], stat: ['stat', 'stat', 'stat'],
+    file_write: ['write', 'escritura', 'escrituras'], fsync: ['fsync', 'fsync', 'fsync'], http_local: ['HTTP', 'HTTP', 'HTTP'],
+    http_external: ['HTTP', 'HTTP', 'HTTP'], subprocess: ['subprocess', 'subproceso', 'subprocesos'],
+  };
+  const words = (lang: 0 | 1) => ops.map((o) => {
+    const [en, one, many] = names[o.unit] ?? [o.unit, o.unit, o.unit];
+    return lang === 0 ? `${fmt(o.count)} ${en}` : `${fmtEs(o.count)} ${o.count === 1 ? one : many}`;
+  }).join(' + ');
+  return { en: words(0), es: words(1) };
 }
 
 /** How the interval was written: `0.5 s (POLL_INTERVAL, $OPENCLAW_POLL default "0.5")`. */
